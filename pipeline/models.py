@@ -1,0 +1,167 @@
+"""Typed records passed between the stages: fetch → archive → parse → extract → store."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, asdict
+from typing import Any, Optional
+
+# Document statuses. A document row always gets one, so nothing is silently dropped.
+OK = "ok"
+NEEDS_OCR = "needs_ocr"
+ENCRYPTED = "encrypted"
+UNPARSEABLE = "unparseable"
+TOO_LARGE = "too_large"
+EMPTY = "empty"
+FETCH_FAILED = "fetch_failed"
+DOCUMENT_STATUSES = (OK, NEEDS_OCR, ENCRYPTED, UNPARSEABLE, TOO_LARGE, EMPTY, FETCH_FAILED)
+
+FACT_KINDS = ("rank", "score", "top_n", "bottom_n", "rank_change", "percent", "count")
+QUALIFIERS = ("exact", "at_least", "at_most", "approx")
+SUBJECT_TYPES = ("province", "district", "agency", "ministry", "country", "other")
+
+
+def sha256(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Response:
+    """One HTTP exchange (or a local file read), as fetched, before parsing."""
+    url: str                      # the URL asked for
+    final_url: str                # after redirects
+    status: int                   # HTTP status; 0 when no response came
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str               # ISO 8601 with zone
+    error: Optional[str] = None   # one readable line when the fetch failed
+    not_modified: bool = False    # 304 on a conditional GET
+    warc_file: Optional[str] = None
+    warc_offset: Optional[int] = None
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", self.headers.get("Content-Type", "")).split(";")[0].strip().lower()
+
+
+@dataclass
+class Table:
+    """A table found in a document, rendered into the document text one row a line.
+
+    `row_spans[i]` is the (start, end) of row i in `Document.text`, so facts from a table row
+    carry that row as evidence.
+    """
+    rows: list[list[str]]
+    row_spans: list[tuple[int, int]] = field(default_factory=list)
+    page: Optional[int] = None
+    caption: str = ""
+
+
+@dataclass
+class Document:
+    """A parsed document: clean NFC text, its tables, its metadata and a status."""
+    url: str
+    text: str = ""
+    title: str = ""
+    published: Optional[str] = None     # ISO 8601 date or datetime (+07:00)
+    author: Optional[str] = None
+    outlet: Optional[str] = None
+    canonical_url: Optional[str] = None
+    doc_type: str = "html"               # html | pdf | txt
+    status: str = OK
+    status_detail: str = ""              # the one readable line behind a non-ok status
+    tables: list[Table] = field(default_factory=list)
+    # (offset in text where a page starts, page number), ascending; empty for non-paged documents
+    page_starts: list[tuple[int, int]] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)   # absolute URLs of PDF/DOC links
+    metadata: dict[str, Any] = field(default_factory=dict)  # decision number, OCR confidence, ...
+    warnings: list[str] = field(default_factory=list)
+    source: Optional[str] = None
+    content_hash: Optional[str] = None   # sha256 of the raw bytes
+
+    def page_at(self, offset: int) -> Optional[int]:
+        page = None
+        for start, number in self.page_starts:
+            if start <= offset:
+                page = number
+            else:
+                break
+        return page
+
+
+@dataclass
+class Fact:
+    """One figure a document states about one subject (../shared/spec/facts.md)."""
+    subject: str
+    subject_type: str
+    metric: str
+    metric_phrase: str
+    kind: str
+    value: float
+    evidence: str
+    start: int
+    end: int
+    province: Optional[str] = None
+    year: Optional[int] = None
+    total: Optional[float] = None
+    scale: Optional[float] = None
+    unit: Optional[str] = None
+    qualifier: str = "exact"
+    is_target: bool = False
+    page: Optional[int] = None
+    table_row: Optional[int] = None
+    table_col: Optional[int] = None
+    extractor: str = ""            # the rule or component that produced it
+    extractor_version: str = ""
+
+    def key(self) -> tuple:
+        """Identity within one document: the same figure stated twice is one fact."""
+        return (self.subject, self.subject_type, self.province, self.metric, self.year, self.kind,
+                round(float(self.value), 6), self.total, self.is_target)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SourceConfig:
+    """One entry of sources.yaml."""
+    name: str
+    start_urls: list[str]
+    allow: list[str]
+    follow: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    delay: float = 1.0
+    outlet: Optional[str] = None
+    province: Optional[str] = None        # the province the source writes about, if one
+    keywords: list[str] = field(default_factory=list)  # keep only documents mentioning one
+    max_pages: int = 50                   # listing pages followed per run
+    stop_on_known: bool = True            # stop pagination at a page of only known documents
+    remove_selectors: list[str] = field(default_factory=list)  # CSS selectors of furniture
+    content_selector: Optional[str] = None
+    enabled: bool = True
+
+
+@dataclass
+class Settings:
+    """The top-level `settings` of sources.yaml."""
+    user_agent: str
+    allow_hosts: list[str] = field(default_factory=list)
+    timeout_connect: float = 10.0
+    timeout_read: float = 30.0
+    deadline: float = 120.0               # total seconds per document
+    max_bytes: int = 30 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 3
+    backoff: float = 1.0
+    retry_after_cap: float = 120.0
+    warc_dir: str = "extracted/warc"
+
+
+@dataclass
+class SourcesFile:
+    settings: Settings
+    sources: list[SourceConfig]
+    path: str = "sources.yaml"

@@ -1,0 +1,29 @@
+"""Text normalization shared by every parser: NFC, spaces, invisible characters, quotes and
+dashes. Offsets are taken on the normalized text, which is what the database stores."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2009\u202f\u3000\t\u2007\u2008\u200a"), " ")
+_PUNCT = {ord("\u2013"): "-", ord("\u2014"): "-", ord("\u2212"): "-", ord("\u2010"): "-",
+          ord("\u2011"): "-", ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201c"): '"',
+          ord("\u201d"): '"', ord("\u2026"): "...", ord("\u00b4"): "'"}
+
+
+def normalize_text(text: str) -> str:
+    """NFC; NBSP and other spaces to ' '; zero-width and soft hyphens removed; curly quotes and
+    dashes to ASCII; runs of spaces folded; line endings to '\\n'; at most one blank line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE).translate(_SPACES).translate(_PUNCT)
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"[ ]{2,}", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def replacement_ratio(text: str) -> float:
+    """Share of U+FFFD in the text: a high one means a wrong charset."""
+    return text.count("\ufffd") / max(1, len(text))
