@@ -24,6 +24,225 @@ def now_iso() -> str:
     return datetime.now(VN_TZ).isoformat(timespec="seconds")
 
 
+# --- Migration 2: the researcher's database (keys, summaries, full-text search, views) -------
+#
+# Two summary tables are kept in step with `facts` by triggers, so every writer (harvest,
+# ingest, reprocess, a hand-made INSERT) keeps them right and the views stay fast at a
+# million facts:
+#   fact_claims  one row per distinct figure (subject, metric, year, kind, value, total, target)
+#                with how many stored facts (one per document) state it;
+#   fact_groups  one row per question (subject, metric, year, kind, target; for ranks also the
+#                ranking's total, so the 34-province and the 63-province rankings of DTI 2024
+#                are two questions) with how many different answers the documents give.
+# Full-text tables hold a copy with đ/Đ mapped to d/D, since unicode61 does not fold them.
+
+_SEP = "char(31)"
+
+
+def _group_key(a: str) -> str:
+    return (f"{a}.subject||{_SEP}||{a}.subject_type||{_SEP}||ifnull({a}.province,'')||{_SEP}||"
+            f"{a}.metric||{_SEP}||ifnull({a}.year,'')||{_SEP}||{a}.is_target||{_SEP}||{a}.kind||{_SEP}||"
+            f"CASE WHEN {a}.kind = 'rank' THEN ifnull({a}.total,'') ELSE '' END")
+
+
+def _base_key(a: str) -> str:
+    return (f"{a}.subject||{_SEP}||{a}.subject_type||{_SEP}||ifnull({a}.province,'')||{_SEP}||"
+            f"{a}.metric||{_SEP}||ifnull({a}.year,'')||{_SEP}||{a}.is_target")
+
+
+def _claim_key(a: str) -> str:
+    return f"{_group_key(a)}||{_SEP}||round({a}.value, 6)||{_SEP}||ifnull({a}.total,'')"
+
+
+def _fold_dd(expr: str) -> str:
+    return f"replace(replace({expr}, 'đ', 'd'), 'Đ', 'D')"
+
+
+_RANKING_COLUMNS = """
+  g.subject, g.subject_type, g.province, g.metric, m.name_vi AS metric_name, g.year"""
+
+_MIGRATION_2 = f"""
+ALTER TABLE subjects ADD COLUMN merged_2025 INTEGER;   -- 1: merged into name_2025 in 2025
+ALTER TABLE subjects ADD COLUMN origin TEXT;           -- reference (provinces.csv) | facts
+CREATE INDEX subjects_name_2025 ON subjects(name_2025);
+CREATE TABLE subject_aliases (
+  alias TEXT PRIMARY KEY,   -- folded spelling: no tone marks, đ→d, lower case, single spaces
+  name TEXT NOT NULL,
+  type TEXT NOT NULL
+);
+ALTER TABLE metrics ADD COLUMN vocabulary INTEGER NOT NULL DEFAULT 0;  -- 1: in the spec's vocabulary
+
+CREATE INDEX facts_subject_metric ON facts(subject, metric, is_target, year);
+CREATE INDEX facts_year_kind ON facts(year, kind);
+CREATE INDEX documents_published ON documents(published);
+
+CREATE TABLE fact_groups (
+  key TEXT PRIMARY KEY,
+  base_key TEXT NOT NULL,   -- the same without kind: links a rank to its score
+  subject TEXT NOT NULL, subject_type TEXT NOT NULL, province TEXT, metric TEXT NOT NULL,
+  year INTEGER, kind TEXT NOT NULL, is_target INTEGER NOT NULL,
+  total REAL,               -- for ranks: the ranking (34 or 63 provinces), when stated
+  n_values INTEGER NOT NULL DEFAULT 0,   -- different answers given
+  n_facts INTEGER NOT NULL DEFAULT 0     -- facts (one per document) stating any of them
+);
+CREATE INDEX fact_groups_subject ON fact_groups(subject, metric, year);
+CREATE INDEX fact_groups_base ON fact_groups(base_key, kind);
+CREATE INDEX fact_groups_disputed ON fact_groups(n_values) WHERE n_values > 1;
+CREATE INDEX fact_groups_metric ON fact_groups(kind, metric, year);
+CREATE TABLE fact_claims (
+  key TEXT PRIMARY KEY,
+  group_key TEXT NOT NULL,
+  value REAL NOT NULL, total REAL, scale REAL,
+  documents INTEGER NOT NULL DEFAULT 0   -- facts (one per document) stating this figure
+);
+CREATE INDEX fact_claims_group ON fact_claims(group_key, documents);
+
+CREATE TRIGGER fact_claims_ai AFTER INSERT ON fact_claims BEGIN
+  UPDATE fact_groups SET n_values = n_values + 1 WHERE key = new.group_key;
+END;
+CREATE TRIGGER fact_claims_ad AFTER DELETE ON fact_claims BEGIN
+  UPDATE fact_groups SET n_values = n_values - 1 WHERE key = old.group_key;
+  DELETE FROM fact_groups WHERE key = old.group_key AND n_values <= 0;
+END;
+
+CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, tokenize = "unicode61 remove_diacritics 2");
+CREATE VIRTUAL TABLE facts_fts USING fts5(evidence, subject, tokenize = "unicode61 remove_diacritics 2");
+
+CREATE TRIGGER facts_ai AFTER INSERT ON facts BEGIN
+  INSERT OR IGNORE INTO subjects(name, type, province, origin)
+    VALUES (new.subject, new.subject_type, new.province, 'facts');
+  INSERT OR IGNORE INTO metrics(id, vocabulary) VALUES (new.metric, 0);
+  INSERT INTO fact_groups(key, base_key, subject, subject_type, province, metric, year, kind, is_target, total, n_facts)
+    VALUES ({_group_key('new')}, {_base_key('new')}, new.subject, new.subject_type, new.province, new.metric,
+            new.year, new.kind, new.is_target, CASE WHEN new.kind = 'rank' THEN new.total END, 1)
+    ON CONFLICT(key) DO UPDATE SET n_facts = n_facts + 1;
+  INSERT INTO fact_claims(key, group_key, value, total, scale, documents)
+    VALUES ({_claim_key('new')}, {_group_key('new')}, new.value, new.total, new.scale, 1)
+    ON CONFLICT(key) DO UPDATE SET documents = documents + 1;
+  INSERT INTO facts_fts(rowid, evidence, subject) VALUES (new.id, {_fold_dd('new.evidence')}, {_fold_dd('new.subject')});
+END;
+CREATE TRIGGER facts_ad AFTER DELETE ON facts BEGIN
+  UPDATE fact_claims SET documents = documents - 1 WHERE key = {_claim_key('old')};
+  DELETE FROM fact_claims WHERE key = {_claim_key('old')} AND documents <= 0;
+  UPDATE fact_groups SET n_facts = n_facts - 1 WHERE key = {_group_key('old')};
+  DELETE FROM facts_fts WHERE rowid = old.id;
+END;
+-- Facts are written once and replaced by delete + insert (save_document); an UPDATE by hand
+-- is re-counted the same way.
+CREATE TRIGGER facts_au AFTER UPDATE ON facts BEGIN
+  UPDATE fact_claims SET documents = documents - 1 WHERE key = {_claim_key('old')};
+  DELETE FROM fact_claims WHERE key = {_claim_key('old')} AND documents <= 0;
+  UPDATE fact_groups SET n_facts = n_facts - 1 WHERE key = {_group_key('old')};
+  DELETE FROM facts_fts WHERE rowid = old.id;
+  INSERT INTO fact_groups(key, base_key, subject, subject_type, province, metric, year, kind, is_target, total, n_facts)
+    VALUES ({_group_key('new')}, {_base_key('new')}, new.subject, new.subject_type, new.province, new.metric,
+            new.year, new.kind, new.is_target, CASE WHEN new.kind = 'rank' THEN new.total END, 1)
+    ON CONFLICT(key) DO UPDATE SET n_facts = n_facts + 1;
+  INSERT INTO fact_claims(key, group_key, value, total, scale, documents)
+    VALUES ({_claim_key('new')}, {_group_key('new')}, new.value, new.total, new.scale, 1)
+    ON CONFLICT(key) DO UPDATE SET documents = documents + 1;
+  INSERT INTO facts_fts(rowid, evidence, subject) VALUES (new.id, {_fold_dd('new.evidence')}, {_fold_dd('new.subject')});
+END;
+
+CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN
+  INSERT INTO documents_fts(rowid, title, text)
+    VALUES (new.id, {_fold_dd("ifnull(new.title, '')")}, {_fold_dd("ifnull(new.text, '')")});
+END;
+CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN
+  DELETE FROM documents_fts WHERE rowid = old.id;
+  INSERT INTO documents_fts(rowid, title, text)
+    VALUES (new.id, {_fold_dd("ifnull(new.title, '')")}, {_fold_dd("ifnull(new.text, '')")});
+END;
+CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN
+  DELETE FROM documents_fts WHERE rowid = old.id;
+END;
+
+-- Facts and documents stored before this migration.
+INSERT OR IGNORE INTO subjects(name, type, province, origin)
+  SELECT DISTINCT subject, subject_type, province, 'facts' FROM facts;
+INSERT OR IGNORE INTO metrics(id, vocabulary) SELECT DISTINCT metric, 0 FROM facts;
+INSERT INTO fact_groups(key, base_key, subject, subject_type, province, metric, year, kind, is_target, total, n_facts)
+  SELECT {_group_key('f')}, {_base_key('f')}, subject, subject_type, province, metric, year, kind, is_target,
+         CASE WHEN kind = 'rank' THEN total END, count(*)
+  FROM facts f GROUP BY 1;
+INSERT INTO fact_claims(key, group_key, value, total, scale, documents)
+  SELECT {_claim_key('f')}, {_group_key('f')}, value, total, max(scale), count(*) FROM facts f GROUP BY 1;
+INSERT INTO facts_fts(rowid, evidence, subject)
+  SELECT id, {_fold_dd('evidence')}, {_fold_dd('subject')} FROM facts;
+INSERT INTO documents_fts(rowid, title, text)
+  SELECT id, {_fold_dd("ifnull(title, '')")}, {_fold_dd("ifnull(text, '')")} FROM documents;
+
+-- Views. Each states where its numbers come from; see README "The database".
+CREATE VIEW dti_rankings AS
+SELECT {_RANKING_COLUMNS},
+  r.value AS rank, g.total AS total, r.documents AS rank_documents, g.n_values AS rank_values,
+  s.value AS score, s.scale AS scale, s.documents AS score_documents, sg.n_values AS score_values
+FROM fact_groups g
+JOIN metrics m ON m.id = g.metric AND m.vocabulary = 1
+LEFT JOIN fact_claims r ON r.key = (SELECT c.key FROM fact_claims c WHERE c.group_key = g.key
+                                    ORDER BY c.documents DESC, c.value LIMIT 1)
+LEFT JOIN fact_groups sg ON sg.base_key = g.base_key AND sg.kind = 'score'
+LEFT JOIN fact_claims s ON s.key = (SELECT c.key FROM fact_claims c WHERE c.group_key = sg.key
+                                    ORDER BY c.documents DESC, c.value DESC LIMIT 1)
+WHERE g.kind = 'rank' AND g.is_target = 0
+UNION ALL
+SELECT {_RANKING_COLUMNS},
+  NULL, NULL, NULL, NULL,
+  s.value, s.scale, s.documents, g.n_values
+FROM fact_groups g
+JOIN metrics m ON m.id = g.metric AND m.vocabulary = 1
+LEFT JOIN fact_claims s ON s.key = (SELECT c.key FROM fact_claims c WHERE c.group_key = g.key
+                                    ORDER BY c.documents DESC, c.value DESC LIMIT 1)
+WHERE g.kind = 'score' AND g.is_target = 0
+  AND NOT EXISTS (SELECT 1 FROM fact_groups x WHERE x.base_key = g.base_key AND x.kind = 'rank');
+
+CREATE VIEW indicators AS
+SELECT f.id AS fact_id, f.subject, f.subject_type, f.province, f.metric, f.metric_phrase, f.year,
+  f.kind, f.value, f.total, f.unit, f.qualifier, f.is_target,
+  (SELECT c.documents FROM fact_claims c WHERE c.key = {_claim_key('f')}) AS documents,
+  f.evidence, d.url, d.published, d.outlet, f.document_id, f.page, f.table_row, f.table_col
+FROM facts f JOIN documents d ON d.id = f.document_id
+WHERE NOT (f.kind IN ('rank', 'score') AND f.metric IN (SELECT id FROM metrics WHERE vocabulary = 1));
+
+CREATE VIEW targets_vs_actuals AS
+SELECT t.subject, t.subject_type, t.province, t.metric,
+  t.kind AS target_kind, t.qualifier AS target_qualifier, t.value AS target_value,
+  t.total AS target_total, t.unit AS target_unit, t.year AS target_year,
+  a.kind AS actual_kind, a.value AS actual_value, a.total AS actual_total, a.year AS actual_year,
+  CASE
+    WHEN a.id IS NULL THEN NULL
+    WHEN t.kind IN ('rank', 'top_n') AND a.kind IN ('rank', 'top_n') THEN a.value <= t.value
+    WHEN t.kind <> a.kind OR t.kind NOT IN ('score', 'percent', 'count') THEN NULL
+    WHEN t.qualifier = 'at_most' THEN a.value <= t.value
+    WHEN t.kind = 'score' THEN
+      a.value / coalesce(a.scale, CASE WHEN a.value <= 1 THEN 1 WHEN a.value <= 100 THEN 100 ELSE 1000 END)
+      >= t.value / coalesce(t.scale, CASE WHEN t.value <= 1 THEN 1 WHEN t.value <= 100 THEN 100 ELSE 1000 END)
+    ELSE a.value >= t.value
+  END AS reached,
+  t.evidence AS target_evidence, td.url AS target_url,
+  a.evidence AS actual_evidence, ad.url AS actual_url, ad.published AS actual_published,
+  t.id AS target_fact_id, a.id AS actual_fact_id
+FROM facts t
+JOIN documents td ON td.id = t.document_id
+LEFT JOIN facts a ON a.id = (
+  SELECT f.id FROM facts f JOIN documents d ON d.id = f.document_id
+  WHERE f.subject = t.subject AND f.metric = t.metric AND f.is_target = 0
+    AND f.subject_type = t.subject_type
+    AND (f.kind = t.kind OR (t.kind IN ('rank', 'top_n') AND f.kind IN ('rank', 'top_n')))
+  ORDER BY f.year IS NULL, f.year DESC, d.published DESC, f.id DESC LIMIT 1)
+LEFT JOIN documents ad ON ad.id = a.document_id
+WHERE t.is_target = 1;
+
+CREATE VIEW province_history AS
+SELECT s.name_2025 AS province_2025, f.subject AS stated_as, s.code AS code_2004,
+  s.merged_2025 AS merged, f.year, f.metric, f.kind, f.value, f.total, f.scale, f.is_target,
+  f.evidence, d.url, d.published, f.id AS fact_id, f.document_id
+FROM subjects s
+JOIN facts f ON f.subject = s.name AND f.subject_type = 'province'
+JOIN documents d ON d.id = f.document_id
+WHERE s.type = 'province' AND s.name_2025 IS NOT NULL;
+"""
+
 # Each migration is (version, SQL script). Append new ones; never edit an applied one.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -152,6 +371,7 @@ CREATE TABLE reference_facts (
   imported_at TEXT
 );
 """),
+    (2, _MIGRATION_2),
 ]
 
 
@@ -283,8 +503,13 @@ def save_document(db: sqlite_utils.Database, doc: Document, facts: Iterable[Fact
         else:
             row.setdefault("first_seen", now_iso())
             doc_id = db["documents"].insert(row).last_pk
-        rows = []
+        rows, seen = [], set()
         for f in facts:
+            # One row per distinct fact per document (spec): a figure repeated in a caption
+            # would otherwise count as a second source in the views.
+            if f.key() in seen:
+                continue
+            seen.add(f.key())
             d = f.to_dict()
             d["document_id"] = doc_id
             d["is_target"] = int(bool(f.is_target))
