@@ -372,6 +372,17 @@ CREATE TABLE reference_facts (
 );
 """),
     (2, _MIGRATION_2),
+    # 3 (crawler): the frontier is the crawl state of every URL, listings and feeds included, so
+    # conditional GETs work for them and for documents the keyword filter did not keep.
+    (3, """
+ALTER TABLE frontier ADD COLUMN etag TEXT;
+ALTER TABLE frontier ADD COLUMN last_modified TEXT;
+ALTER TABLE frontier ADD COLUMN content_hash TEXT;
+ALTER TABLE frontier ADD COLUMN http_status INTEGER;
+ALTER TABLE frontier ADD COLUMN fetched_at TEXT;
+ALTER TABLE frontier ADD COLUMN run_id INTEGER;
+CREATE INDEX frontier_run ON frontier(run_id);
+"""),
 ]
 
 
