@@ -446,6 +446,9 @@ AFTER_MIGRATE: list = []
 
 
 def _after_migrate(db: sqlite_utils.Database) -> None:
+    from pipeline import reference_data  # lazily: keeps `import pipeline.store` light
+    if schema_version(db) >= 2:
+        reference_data.ensure_loaded(db)
     for hook in AFTER_MIGRATE:
         hook(db)
 
