@@ -85,16 +85,108 @@ def ingest(paths, url, db):
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("--output", "-o", default="-", show_default=True, help="Output file; - for stdout.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "package"]), default="jsonl",
+              show_default=True, help="package: facts.jsonl, facts.csv, documents.csv, subjects.csv, "
+              "metrics.csv and a Frictionless datapackage.json describing them.")
+@click.option("--output", "-o", default="-", show_default=True,
+              help="Output file; - for stdout. For --format package, a directory (default extracted).")
 @handle_errors
 def export(db, fmt, output):
     """Write every fact in the form of the spec (one row per distinct fact per document)."""
-    from pipeline.export import export_facts
+    from pipeline.export import export_facts, export_package
     _require_db(db)
+    if fmt == "package":
+        package = export_package(db, "extracted" if output == "-" else output)
+        click.echo(package.summary())
+        return
     n = export_facts(db, fmt=fmt, output=output)
     if output != "-":
         click.echo(f"{n} facts written to {output}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--subject", help="Who the figures are about: any spelling (Thanh Hoa, tỉnh Thanh Hoá, TP.HCM).")
+@click.option("--metric", help="A metric id: dti, dti.awareness, pci ... or a stored indicator label.")
+@click.option("--year", type=int, help="The year the figures are about (not the publication year).")
+@click.option("--kind", type=click.Choice(["rank", "score", "top_n", "bottom_n", "rank_change", "percent",
+                                           "count"]))
+@click.option("--with-merged", is_flag=True,
+              help="With --subject: add the provinces merged into it in 2025 (Lào Cai + Yên Bái).")
+@click.option("--no-targets", is_flag=True, help="Only achieved figures, no goals.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many facts.")
+@click.option("--list-subjects", is_flag=True, help="List the subjects that have facts, and stop.")
+@handle_errors
+def query(db, subject, metric, year, kind, with_merged, no_targets, fmt, limit, list_subjects):
+    """Stored facts by subject, metric, year and kind, each with its URL and evidence."""
+    from pipeline import query as q
+    from pipeline.store import connect
+    _require_db(db)
+    conn = connect(db)
+    if list_subjects:
+        click.echo(q.render(q.list_subjects(conn), "json") if fmt == "json" else
+                   "\n".join(f"{r['subject']} ({r['subject_type']}{', ' + r['province'] if r['province'] else ''})"
+                             f": {r['facts']}" for r in q.list_subjects(conn)))
+        return
+    if with_merged and not subject:
+        raise UsageError("--with-merged needs --subject (the 2025 province whose history you want)")
+    rows = q.query_facts(conn, q.FactQuery(subject=subject, metric=metric, year=year, kind=kind,
+                                           with_merged=with_merged, include_targets=not no_targets,
+                                           limit=limit))
+    click.echo(q.render(rows, fmt))
+
+
+@cli.command()
+@click.argument("words", nargs=-1, required=True)
+@db_option
+@click.option("--in", "where", type=click.Choice(["all", "documents", "evidence"]), default="all",
+              show_default=True, help="Search document text, fact evidence, or both.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@handle_errors
+def search(words, db, where, limit, as_json):
+    """Full-text search, blind to tone marks and đ ("Ha Noi" finds "Hà Nội"), with snippets.
+
+    Words must all appear; put a phrase in quotes ('"chuyen doi so"').
+    """
+    from pipeline import search as s
+    from pipeline.store import connect
+    _require_db(db)
+    hits = s.search(connect(db), " ".join(words), where=where, limit=limit)
+    click.echo(s.render(hits, "json" if as_json else "text"))
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="0 picks a free port.")
+@click.option("--metadata-out", type=click.Path(dir_okay=False),
+              help="Also write the generated Datasette metadata to this file.")
+@handle_errors
+def serve(db, host, port, metadata_out):
+    """Browse the live database in Datasette (read-only, safe during a harvest), with facets and canned queries."""
+    from pipeline.serve import serve as run_serve
+    _require_db(db)
+    sys.exit(run_serve(db, host=host, port=port, metadata_out=metadata_out))
+
+
+@cli.command()
+@click.argument("subjects", nargs=-1, required=True)
+@db_option
+@click.option("--metric", default="dti", show_default=True, help="The metric to draw.")
+@click.option("--output", "-o", default="extracted/plot.png", show_default=True, type=click.Path(dir_okay=False),
+              help="The PNG file to write.")
+@click.option("--with-merged", is_flag=True, help="Draw the provinces merged into each in 2025 as well.")
+@handle_errors
+def plot(subjects, db, metric, output, with_merged):
+    """Rank and score over time for one or more provinces, as a PNG chart."""
+    from pipeline.plot import plot_history
+    from pipeline.store import connect
+    _require_db(db)
+    result = plot_history(connect(db), list(subjects), metric=metric, output=output, with_merged=with_merged)
+    click.echo(result.summary())
 
 
 @cli.command()
