@@ -52,3 +52,92 @@ def strip_lines(lines: list[str]) -> list[str]:
             body_seen += 1
         out.append(line)
     return out
+
+
+# --- HTML furniture, removed from the DOM before the main text is taken ---------------------
+# Elements that are never article text on any site. Per-site additions live in sources.yaml
+# (`remove_selectors`), never here.
+DEFAULT_REMOVE_SELECTORS = [
+    "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "button",
+    "select", "iframe", "object", "embed", "svg", "canvas",
+    "[class*=share]", "[id*=share]", "[class*=social]", "[class*=related]", "[id*=related]",
+    "[class*=lien-quan]", "[class*=lienquan]", "[id*=lienquan]", "[class*=other-news]",
+    "[class*=othernews]", "[class*=tin-khac]", "[class*=tinkhac]", "[class*=comment]",
+    "[id*=comment]", "[class*=binh-luan]", "[class*=breadcrumb]", "[class*=view-count]",
+    "[class*=viewcount]", "[class*=luot-xem]", "[class*=luotxem]", "[class*=print]",
+    "[class*=toolbar]", "[class*=banner]", "[class*=advert]", "[class~=ads]", "[class*=sidebar]",
+    "[class*=menu]", "[class*=counter]", "[class*=thong-ke]", "[class*=tags]",
+]
+
+
+def remove_elements(tree, selectors: list[str]) -> list[str]:
+    """Remove every element matching one of the CSS selectors, keeping tail text; returns the
+    selectors that are not valid CSS (reported, never fatal)."""
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
+    bad = []
+    for selector in selectors:
+        try:
+            matcher = CSSSelector(selector)
+        except SelectorError:
+            bad.append(selector)
+            continue
+        for el in matcher(tree):
+            if el.getparent() is not None and el.tag not in ("html", "body"):
+                el.drop_tree()
+    return bad
+
+
+def remove_teaser_blocks(tree) -> None:
+    """Remove a "Tin liên quan" / "Các tin khác" block: the heading and the widest ancestor that
+    holds little besides it and links to other articles."""
+    for el in list(tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "li", "a")):
+        if el.getparent() is None:
+            continue
+        own = " ".join(el.text_content().split())
+        if not own or len(own) > 60 or not is_teaser_heading(own):
+            continue
+        block = el
+        while True:
+            parent = block.getparent()
+            if parent is None or parent.tag in ("body", "html", "article", "main"):
+                break
+            link_text = sum(len(" ".join(a.text_content().split())) for a in parent.iter("a"))
+            plain = len(" ".join(parent.text_content().split())) - link_text
+            if plain > len(own) + 60:
+                break
+            block = parent
+        if block.getparent() is not None:
+            nxt = block.getnext()
+            # a bare heading followed by its list of links: drop the list as well
+            if block is el and nxt is not None and nxt.tag in ("ul", "ol", "div") and _mostly_links(nxt):
+                nxt.drop_tree()
+            block.drop_tree()
+
+
+def _mostly_links(el) -> bool:
+    text = len(" ".join(el.text_content().split()))
+    links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return text > 0 and links >= 0.6 * text
+
+
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def drop_repeated(paragraphs: list[str], candidates: set[int] | None = None) -> list[int]:
+    """Indices of paragraphs to drop: a short paragraph (typically an image caption) whose words
+    all appear, in order, inside another paragraph says nothing new. When `candidates` is given,
+    only those indices (known captions) may be dropped, else any paragraph under 300 characters."""
+    keys = [_key(p) for p in paragraphs]
+    drop = []
+    for i, k in enumerate(keys):
+        if not k or (candidates is not None and i not in candidates):
+            continue
+        if candidates is None and len(paragraphs[i]) >= 300:
+            continue
+        if len(k.split()) < 4:
+            continue
+        if any(j != i and len(keys[j]) > len(k) and f" {k} " in f" {keys[j]} " for j in range(len(keys))):
+            drop.append(i)
+    return drop
