@@ -13,7 +13,7 @@ from pipeline.cli import cli
 from pipeline.errors import UsageError
 from pipeline.query import COLUMNS, FactQuery, query_facts
 
-import db_samples
+from tests import db_samples
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pipeline import search, store
 from pipeline.cli import cli
 from pipeline.errors import UsageError
 
-import db_samples
-from db_samples import D, F
+from tests import db_samples
+from tests.db_samples import D, F
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 from pipeline import reference_data, store
 from pipeline.models import Document, Fact
 
-import db_samples
-from db_samples import D, F
+from tests import db_samples
+from tests.db_samples import D, F
 
 
 @pytest.fixture
