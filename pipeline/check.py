@@ -34,12 +34,17 @@ class Span:
     lo: float
     hi: float
 
+    def _eps(self, other: "Span") -> float:
+        # Float noise only (716,7/1.000 against 0,7167): relative to the finite bounds.
+        bounds = [abs(b) for b in (self.lo, self.hi, other.lo, other.hi) if math.isfinite(b)]
+        return 1e-9 * max([1.0, *bounds])
+
     def within(self, other: "Span") -> bool:
-        eps = 1e-9 * max(1.0, abs(other.lo), abs(other.hi))
+        eps = self._eps(other)
         return other.lo - eps <= self.lo and self.hi <= other.hi + eps
 
     def meets(self, other: "Span") -> bool:
-        eps = 1e-9 * max(1.0, abs(other.lo), abs(other.hi))
+        eps = self._eps(other)
         return self.lo <= other.hi + eps and other.lo <= self.hi + eps
 
 

@@ -190,6 +190,97 @@ def plot(subjects, db, metric, output, with_merged):
 
 
 @cli.command()
+@click.argument("claim", required=False)
+@db_option
+@click.option("--subject", help="Who the claim is about (Lào Cai, TP.HCM, Sở Y tế).")
+@click.option("--subject-type", type=click.Choice(["province", "district", "agency", "ministry", "country",
+                                                   "other"]), help="Guessed from the name when absent.")
+@click.option("--metric", help="dti, dti.awareness, pci ... (default dti with --subject).")
+@click.option("--year", type=int, help="The year the figure is about.")
+@click.option("--kind", type=click.Choice(["rank", "score", "top_n", "bottom_n", "rank_change", "percent",
+                                           "count"]))
+@click.option("--value", help="As written: 14, 14/34, 0,72, 716,7/1.000, 58%.")
+@click.option("--total", type=float, help="Size of the ranking (34 or 63), or the whole of a count.")
+@click.option("--scale", type=float, help="A score's maximum: 1 or 1000.")
+@click.option("--qualifier", type=click.Choice(["exact", "at_least", "at_most", "approx"]), default="exact",
+              show_default=True)
+@click.option("--target", "is_target", is_flag=True, help="The claim is a goal, not an achievement.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@handle_errors
+def check(claim, db, subject, subject_type, metric, year, kind, value, total, scale, qualifier, is_target,
+          as_json):
+    """Check CLAIM ("Lào Cai xếp thứ 14/34 về chỉ số chuyển đổi số năm 2024") against the stored
+    facts and official tables: supported, contradicted, disputed or not_found, with sources.
+
+    Options given with a CLAIM override what was read from it. Exit 0 whatever the verdict;
+    2 when the claim cannot be read.
+    """
+    import json as _json
+    from pipeline import check as ck
+    _require_db(db)
+    if claim:
+        claims = ck.claims_from_text(claim)
+        overrides = {k: v for k, v in (("subject", subject), ("subject_type", subject_type), ("metric", metric),
+                                        ("year", year), ("kind", kind), ("total", total), ("scale", scale))
+                     if v is not None}
+        if value is not None:
+            overrides.update(ck.parse_value(value, kind))
+        claims = [ck.Claim(**{**c.__dict__, **overrides}) for c in claims] if overrides else claims
+    else:
+        claims = [ck.claim_from_options(subject, metric, year, kind, value, subject_type, total, scale,
+                                        qualifier, is_target)]
+    results = ck.check(db, claims)
+    if as_json:
+        click.echo(_json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(r.render() for r in results))
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--rule", "rules", multiple=True,
+              type=click.Choice(["conflict", "arithmetic", "impossible", "target", "same_rank", "reference"]),
+              help="Only this rule (repeatable); all by default.")
+@click.option("--output", "-o", default="-", show_default=True, help="Output file; - for stdout.")
+@handle_errors
+def audit(db, fmt, rules, output):
+    """Consistency report: conflicts between documents, arithmetic, impossible values, targets
+    against achievements, shared ranks, and differences from official tables."""
+    from pipeline import audit as au
+    _require_db(db)
+    findings = au.audit_file(db, rules or au.RULES)
+    text = {"table": au.render_table, "csv": au.to_csv, "json": au.to_json}[fmt](findings)
+    if output == "-":
+        click.echo(text.rstrip("\n"))
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"{len(findings)} findings written to {output}", err=True)
+
+
+@cli.command("import-reference")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+@click.option("--name", help="Name of the table (default: the file name); importing it again replaces it.")
+@click.option("--metric", default="dti", show_default=True,
+              help="The index of columns whose header names none (Điểm, Xếp hạng).")
+@click.option("--year", type=int, help="The year ranked (default: the one year in the title or file name).")
+@click.option("--scale", type=float, help="The scores' maximum (default: 1 if every score is at most 1, else 1000).")
+@click.option("--total", type=float, help="How many were ranked, for a table that lists only some.")
+@click.option("--subject-type", default="province", show_default=True,
+              type=click.Choice(["province", "district", "agency", "ministry", "other"]))
+@handle_errors
+def import_reference(file, db, name, metric, year, scale, total, subject_type):
+    """Load an official ranking table (the ministry's CSV, or its HTML page) as an authoritative source."""
+    from pipeline.reference import import_reference as run_import
+    if not Path(file).exists():
+        raise UsageError(f"{file}: no such file; check the path")
+    report = run_import(db, file, name=name, metric=metric, year=year, scale=scale, total=total,
+                        subject_type=subject_type)
+    click.echo(report.summary())
+
+
+@cli.command()
 @db_option
 @click.option("--keep-running", is_flag=True, help="Leave the sample portal serving until Ctrl-C.")
 @handle_errors
