@@ -42,17 +42,10 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
 
 
-def _looks_binary(body: bytes) -> bool:
-    head = body[:4096]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls > len(head) * 0.05
-
-
 def parse_html(body: bytes, url: str, source: Optional[SourceConfig] = None,
                headers: Optional[dict] = None) -> Document:
-    if _looks_binary(body):
+    from pipeline.parse import is_binary
+    if is_binary(body):
         return Document(url=url, doc_type="html", status=UNPARSEABLE,
                         status_detail="binary data where an HTML page was expected; check the link")
     decoded = decode_html(body, headers)

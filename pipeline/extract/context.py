@@ -1,0 +1,107 @@
+"""What a sentence needs from its document: the article's province, its reference date, the
+DTI year it talks about, and year mentions with their roles."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from pipeline.extract.gazetteer import document_province
+from pipeline.extract.metrics import find_metrics
+from pipeline.models import Document
+
+YEAR_RE = re.compile(r"(?<![\d/.,])((?:19[5-9]|20[0-9])\d)(?![\d/%]|\s*(?:%|triệu|tỷ|nghìn))")
+DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/-]\s*(\d{1,2})\s*[/-]\s*((?:19|20)\d{2})(?!\d)")
+
+
+@dataclass
+class YearMention:
+    start: int
+    end: int
+    year: int
+    role: str          # plain | compare ('so với năm 2022') | period_start | period_end | date | deadline
+
+
+def find_years(text: str) -> list[YearMention]:
+    out = []
+    dates = [(m.start(), m.end()) for m in DATE_RE.finditer(text)]
+    for m in YEAR_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in dates):
+            out.append(YearMention(m.start(), m.end(), int(m.group(1)), "date"))
+            continue
+        before = text[max(0, m.start() - 40):m.start()].lower()
+        after = text[m.end():m.end() + 12]
+        role = "plain"
+        if re.search(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:\d{4}\s*(?:và|,)\s*)?$", before) or \
+                re.search(r"(?:nhiệm\s+kỳ|khóa|khoá)\s+$", before):
+            role = "compare"
+        elif re.search(r"(?:giai\s+đoạn|từ\s+năm|từ)\s+$", before) and re.match(r"\s*[-–]\s*\d{4}|\s+đến\s+(?:năm\s+)?\d{4}", after):
+            role = "period_start"
+        elif re.search(r"\d{4}\s*[-–]\s*$", before) or re.search(r"\d{4}\s+đến\s+(?:năm\s+)?$", before):
+            role = "period_end"
+        elif re.search(r"(?:đến|tới|vào)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?$", before):
+            role = "deadline"
+        elif re.search(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s+(?:năm\s+)?$", before):
+            role = "vision"
+        out.append(YearMention(m.start(), m.end(), int(m.group(1)), role))
+    return out
+
+
+_PUB_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})")
+
+
+def reference_year(doc: Document) -> Optional[int]:
+    """The year the document was written: its publication date, else a dated byline."""
+    if doc.published:
+        m = re.match(r"(\d{4})", doc.published)
+        if m:
+            return int(m.group(1))
+    # plain-text documents: a byline such as '(Báo …, Thứ Ba, ngày 21/10/2025 - 13:38 GMT+7)'
+    for line in doc.text.split("\n"):
+        if re.search(r"GMT|Nguồn|Cập\s+nhật|Đăng\s+(?:ngày|lúc)|Ngày\s+đăng", line):
+            m = _PUB_DATE_RE.search(line)
+            if m:
+                return int(m.group(3))
+    m = _PUB_DATE_RE.search(doc.text[:800])
+    return int(m.group(3)) if m else None
+
+
+DTI_FAMILY = ("dti",)
+
+
+@dataclass
+class DocContext:
+    province: Optional[str]
+    ref_year: Optional[int]
+    dti_year: Optional[int]
+    title_year: Optional[int]
+    dti_doc: bool
+    title: str = ""
+    notes: dict = field(default_factory=dict)
+
+
+def _year_after(text: str, pos: int) -> Optional[int]:
+    m = re.match(r"\s*(?:\([^)]{0,70}\)\s*)?(?:cấp\s+tỉnh\s+)?(?:của\s+[^,.;]{0,30}?\s+)?(?:năm\s+)?((?:19|20)\d{2})(?![\d/])",
+                 text[pos:pos + 120])
+    return int(m.group(1)) if m else None
+
+
+def build_context(doc: Document) -> DocContext:
+    text = doc.text
+    title = doc.title or text.split("\n", 1)[0]
+    province = doc.metadata.get("province") or document_province(title, text)
+    ref = reference_year(doc)
+    dti_year = None
+    for m in find_metrics(text[:6000]):
+        if m.id.startswith("dti"):
+            y = _year_after(text, m.end)
+            if y:
+                dti_year = y
+                break
+    title_years = [y for y in find_years(title) if y.role in ("plain", "deadline")]
+    title_year = title_years[0].year if title_years else None
+    if dti_year is None and ref is not None:
+        dti_year = ref - 1
+    dti_doc = bool(re.search(r"chuyển\s+đổi\s+số|\bDTI\b|CĐS", title + "\n" + text[:4000], re.I))
+    return DocContext(province=province, ref_year=ref, dti_year=dti_year, title_year=title_year,
+                      dti_doc=dti_doc, title=title)

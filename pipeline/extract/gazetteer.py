@@ -1,0 +1,313 @@
+"""Subjects: provinces (the 63 before the 2025 merger and the 34 after, under every name and
+prefix), districts and cities, provincial agencies, ministries and the nation.
+
+Matching runs on the text as stored (offsets stay exact); both tone-mark spellings
+(Thanh Hoá / Thanh Hóa) are generated as variants instead of rewriting the text.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from typing import Optional
+
+UPPER = "A-ZÀ-ỸĐ"  # Latin capitals incl. Vietnamese precomposed (À..Ỹ covers the block)
+CAP_WORD = rf"[{UPPER}][\wÀ-ỹ]*"
+
+# Old-style ↔ new-style tone placement on oa/oe/uy: hoà ↔ hòa, khoẻ ↔ khỏe, thuỷ ↔ thủy.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def _move_tone(word: str, to_first: bool) -> str:
+    nfd = unicodedata.normalize("NFD", word)
+    base = "".join(c for c in nfd if c not in _TONES)
+    tones = [c for c in nfd if c in _TONES]
+    if len(tones) != 1:
+        return word
+    low = base.lower()
+    for pair in ("oa", "oe", "uy"):
+        i = low.find(pair)
+        if i >= 0 and i + 2 == len(low):  # only when the pair ends the syllable
+            pos = i + 1 if to_first else i + 2
+            out = base[:pos] + tones[0] + base[pos:]
+            return unicodedata.normalize("NFC", out)
+    return word
+
+
+def tone_variants(name: str) -> set[str]:
+    """The name with both tone placements on each word: {'Thanh Hóa', 'Thanh Hoá'}."""
+    words = name.split(" ")
+    variants = {""}
+    for w in words:
+        options = {w, _move_tone(w, True), _move_tone(w, False)}
+        variants = {(v + " " + o).strip() for v in variants for o in options}
+    return variants
+
+
+def fold(text: str) -> str:
+    """A comparison key: lower case, no diacritics, đ → d, single spaces."""
+    nfd = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    base = "".join(c for c in nfd if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", re.sub(r"\s*-\s*", " - ", base)).strip()
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str          # canonical (the spec's form): 'Lào Cai', 'Huế', 'Hồ Chí Minh'
+    code: str
+    name_2025: str
+    centrally_run: bool
+
+
+# Canonical names where the spec prefers another form than the reference table.
+CANONICAL = {"Thừa Thiên Huế": "Huế"}
+
+# Other written forms of a province (besides tone variants and prefixes).
+EXTRA_ALIASES = {
+    "Hồ Chí Minh": ["TP.HCM", "TP. HCM", "TPHCM", "TP HCM", "Tp.HCM", "Tp. HCM", "TP.Hồ Chí Minh",
+                    "Sài Gòn", "HCMC", "Ho Chi Minh City", "Ho Chi Minh"],
+    "Huế": ["Thừa Thiên Huế", "Thừa Thiên - Huế", "Thừa Thiên-Huế", "TT-Huế", "TT Huế", "Thua Thien Hue"],
+    "Bà Rịa - Vũng Tàu": ["Bà Rịa-Vũng Tàu", "Bà Rịa Vũng Tàu", "BR-VT", "BRVT"],
+    "Hà Nội": ["Thủ đô Hà Nội", "Hanoi", "Ha Noi"],
+    "Đắk Lắk": ["Đắc Lắc", "Đăk Lăk", "Đắk Lăk", "Daklak", "Dak Lak"],
+    "Đắk Nông": ["Đắc Nông", "Đăk Nông", "Dak Nong"],
+    "Kon Tum": ["Kontum"],
+    "Đà Nẵng": ["Da Nang"],
+    "Hải Phòng": ["Hai Phong"],
+    "Cần Thơ": ["Can Tho"],
+}
+
+PROVINCE_PREFIX = r"(?:(?i:tỉnh|thành\s+phố|thủ\s+đô)|TP\.?|Tp\.?)"
+
+
+@functools.lru_cache(maxsize=1)
+def provinces() -> dict[str, Province]:
+    """Canonical name → Province, for the 63 provinces before 2025 (new names are among them)."""
+    out = {}
+    with resources.files("pipeline.data").joinpath("provinces.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            name = CANONICAL.get(row["name_until_2025"], row["name_until_2025"])
+            new = CANONICAL.get(row["name_from_2025"], row["name_from_2025"])
+            out[name] = Province(name, row["code_2004"], new, row["centrally_run_city_from_2025"] == "yes")
+    return out
+
+
+CENTRAL_CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"}
+
+
+@functools.lru_cache(maxsize=1)
+def province_aliases() -> dict[str, str]:
+    """Every written form (exact case) → canonical name."""
+    out = {}
+    for name in provinces():
+        forms = {name} | set(EXTRA_ALIASES.get(name, []))
+        for form in forms:
+            for v in tone_variants(form):
+                out[v] = name
+                out[v.upper()] = name
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def province_regex() -> re.Pattern:
+    names = sorted(province_aliases(), key=len, reverse=True)
+    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    return re.compile(rf"(?<![\w.])(?:(?P<prefix>{PROVINCE_PREFIX})\s+)?(?P<name>{alt})(?![\w])")
+
+
+def canonical_province(text: str) -> Optional[str]:
+    """The canonical province for a written name (with or without prefix), or None."""
+    t = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text.strip()))
+    t = re.sub(rf"^{PROVINCE_PREFIX}\s*", "", t, flags=re.I) if not t.upper().startswith("TP.HCM") else t
+    aliases = province_aliases()
+    if t in aliases:
+        return aliases[t]
+    key = fold(t)
+    for form, name in aliases.items():
+        if fold(form) == key:
+            return name
+    return None
+
+
+@dataclass
+class SubjectMention:
+    start: int
+    end: int
+    name: str             # canonical
+    type: str             # province | district | agency | ministry | country | other
+    province: Optional[str] = None
+    attribution: bool = False   # 'theo Bộ …', 'của Bộ …': a source, not a subject
+
+
+DISTRICT_PREFIX = r"(?:(?i:thành\s+phố|thị\s+xã|huyện|quận|thị\s+trấn)|TP\.?|Tp\.?)"
+COMMUNE_PREFIX = r"(?:xã|phường|đặc\s+khu)"
+
+# Agency heads; the name continues with capitalised words and connectors (see _agency_end).
+AGENCY_HEADS = [
+    r"Sở", r"Ban", r"Văn\s+phòng", r"Đài", r"Tỉnh\s+đoàn", r"Thành\s+đoàn", r"Công\s+an\s+(?:tỉnh|thành\s+phố)",
+    r"Bộ\s+Chỉ\s+huy", r"Bảo\s+hiểm\s+xã\s+hội", r"Kho\s+bạc\s+Nhà\s+nước", r"Thanh\s+tra\s+tỉnh", r"Cục",
+    r"Chi\s+cục", r"Trung\s+tâm", r"Ủy\s+ban\s+(?:Mặt\s+trận|Kiểm\s+tra|nhân\s+dân)", r"UBND", r"Hội\s+(?:Nông\s+dân|Liên\s+hiệp|Cựu\s+chiến\s+binh)",
+    r"Liên\s+đoàn\s+Lao\s+động", r"Báo", r"Tòa\s+án\s+nhân\s+dân", r"Viện\s+Kiểm\s+sát\s+nhân\s+dân",
+    r"Ngân\s+hàng\s+Nhà\s+nước", r"Hải\s+quan", r"Sở,\s+ngành",
+]
+AGENCY_RE = re.compile(rf"(?<![\w])(?:{'|'.join(AGENCY_HEADS)})(?=\s+[{UPPER}]|\s+tỉnh\b|\s+thành\s+phố\b)")
+# Agencies whose whole name is a fixed phrase.
+STANDALONE_AGENCY_RE = re.compile(r"(?<![\w])(Tỉnh\s+đoàn|Thành\s+đoàn|Công\s+an\s+tỉnh|Thanh\s+tra\s+tỉnh|"
+                                  r"Văn\s+phòng\s+(?:UBND|HĐND|Ủy\s+ban\s+nhân\s+dân)\s+tỉnh|Văn\s+phòng\s+Tỉnh\s+ủy|"
+                                  r"Văn\s+phòng\s+Đoàn\s+ĐBQH(?:\s+và\s+HĐND)?\s+tỉnh)(?![\w])")
+MINISTRY_RE = re.compile(rf"(?<![\w])(?:Bộ|Ngân\s+hàng\s+Nhà\s+nước\s+Việt\s+Nam|Văn\s+phòng\s+Chính\s+phủ|Thanh\s+tra\s+Chính\s+phủ)"
+                         rf"(?=\s+[{UPPER}])")
+COUNTRY_RE = re.compile(r"(?<![\w])(Việt\s+Nam|nước\s+ta)(?![\w])")
+# 'Việt Nam' inside a proper name is not the nation as a subject.
+COUNTRY_NOT = re.compile(r"(Mặt\s+trận\s+Tổ\s+quốc|chủ\s+nghĩa|Cộng\s+sản|Ngân\s+hàng\s+Nhà\s+nước|Liên\s+hiệp|"
+                         r"Tập\s+đoàn|Tổng\s+công\s+ty|Hội|Đài|Thông\s+tấn\s+xã|Báo|Công\s+ty|Chính\s+phủ|"
+                         r"người|Đại\s+học|Học\s+viện)[\w\s]{0,20}$", re.I)
+
+# Lower-case words that may continue an agency name ('Sở Y tế', 'Đài Phát thanh - Truyền hình tỉnh').
+_NAME_STOP = set("""là đạt xếp đứng dẫn có với được đã đang sẽ trong của về tại theo cùng lần tăng giảm tụt
+vươn lên xuống giữ nằm thuộc ở từ đến so năm chiếm gồm bao cũng thì mà nhưng như khi vì do để còn và,
+hiện tiếp""".split())
+
+
+def _name_end(text: str, pos: int, limit: int) -> int:
+    """End of a proper name that starts at `pos`: capitalised words, with lower-case words
+    after them ('Y tế'), joined by 'và', '-', ','. Stops at punctuation or a verb/preposition."""
+    i = pos
+    end = pos
+    last_cap = False
+    n_lower = 0
+    while i < limit:
+        m = re.match(r"\s*([\w&À-ỹ]+|-|,)", text[i:limit])
+        if not m:
+            break
+        tok = m.group(1)
+        tok_end = i + m.end()
+        if tok == "-":
+            nxt = re.match(rf"\s*[{UPPER}]", text[tok_end:limit])
+            if not nxt:
+                break
+            i = tok_end
+            continue
+        if tok == ",":
+            # a comma continues a name only before a capitalised word that is not a new head
+            rest = text[tok_end:limit]
+            if re.match(rf"\s*[{UPPER}]", rest) and not AGENCY_RE.match(rest.lstrip()) and \
+                    not re.match(rf"\s*(?:{PROVINCE_PREFIX}|{DISTRICT_PREFIX})\s", rest) and \
+                    not province_regex().match(rest.lstrip()):
+                i = tok_end
+                continue
+            break
+        if tok[0].isupper() or tok[0].isdigit() or tok in ("&",):
+            last_cap, n_lower = True, 0
+            end = tok_end
+        elif tok == "và":
+            nxt = re.match(rf"\s*[{UPPER}]", text[tok_end:limit])
+            if not nxt:
+                break
+        elif tok in ("tỉnh", "thành", "phố", "huyện") and last_cap is not None:
+            # 'Truyền hình tỉnh', 'Văn phòng UBND tỉnh': the trailing province word
+            end = tok_end
+            if tok == "thành":
+                m2 = re.match(r"\s+phố", text[tok_end:limit])
+                if m2:
+                    end = tok_end + m2.end()
+                    tok_end = end
+        elif tok.lower() in _NAME_STOP or n_lower >= 3 or not last_cap:
+            break
+        else:
+            n_lower += 1
+            end = tok_end
+        i = tok_end
+    return end
+
+
+def _spaces(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def find_subjects(text: str, default_province: Optional[str] = None) -> list[SubjectMention]:
+    """Subject mentions in `text`, left to right, without overlaps (longest wins)."""
+    found: list[SubjectMention] = []
+    # districts and cities first: 'thành phố Lào Cai' is a district, not the province
+    for m in re.finditer(rf"(?<![\w])({DISTRICT_PREFIX})\s+([{UPPER}][\wÀ-ỹ]*(?:\s+[{UPPER}][\wÀ-ỹ]*){{0,3}})", text):
+        prefix = re.sub(r"\s+", " ", m.group(1))
+        raw = m.group(2)
+        prov = canonical_province(raw)
+        low = prefix.lower()
+        if prov and (low.startswith("thành phố") or low.startswith("tp")):
+            if prov in CENTRAL_CITIES:
+                found.append(SubjectMention(m.start(), m.end(), prov, "province"))
+                continue
+            found.append(SubjectMention(m.start(), m.end(), "thành phố " + _spaces(raw), "district", prov))
+            continue
+        if prov and low in ("tp", "tp."):
+            found.append(SubjectMention(m.start(), m.end(), prov, "province"))
+            continue
+        if low.startswith("tp"):
+            prefix = "thành phố"
+        name = prefix + " " + _spaces(raw)
+        found.append(SubjectMention(m.start(), m.end(), name, "district", default_province))
+    for m in re.finditer(rf"(?<![\w])({COMMUNE_PREFIX})\s+([{UPPER}][\wÀ-ỹ]*(?:\s+[{UPPER}][\wÀ-ỹ]*){{0,3}})", text):
+        name = _spaces(m.group(1)) + " " + _spaces(m.group(2))
+        found.append(SubjectMention(m.start(), m.end(), name, "other", default_province))
+    for m in province_regex().finditer(text):
+        found.append(SubjectMention(m.start(), m.end(), province_aliases()[m.group("name")]
+                                    if m.group("name") in province_aliases()
+                                    else canonical_province(m.group("name")), "province"))
+    for m in AGENCY_RE.finditer(text):
+        end = _name_end(text, m.end(), min(len(text), m.end() + 90))
+        if end <= m.end():
+            continue
+        name = re.sub(r"\s+", " ", text[m.start():end]).strip(" ,")
+        prov = default_province
+        pm = province_regex().search(name)
+        if pm and pm.end() == len(name):
+            prov = province_aliases().get(pm.group("name"), prov)
+        found.append(SubjectMention(m.start(), m.start() + len(text[m.start():end].rstrip(" ,")), name,
+                                    "agency", prov))
+    for m in STANDALONE_AGENCY_RE.finditer(text):
+        found.append(SubjectMention(m.start(), m.end(), _spaces(m.group(1)), "agency", default_province))
+    for m in MINISTRY_RE.finditer(text):
+        end = _name_end(text, m.end(), min(len(text), m.end() + 80))
+        if end <= m.end():
+            continue
+        name = re.sub(r"\s+", " ", text[m.start():end]).strip(" ,")
+        if re.match(r"Bộ\s+(chỉ\s+số|tiêu\s+chí|Chính\s+trị|CHQS|Chỉ\s+huy)", name, re.I):
+            continue
+        before = text[max(0, m.start() - 30):m.start()].lower()
+        attribution = bool(re.search(r"(của|theo|do|bởi|từ|tại|cùng)\s*$", before))
+        found.append(SubjectMention(m.start(), m.start() + len(name), name, "ministry", None, attribution))
+    for m in COUNTRY_RE.finditer(text):
+        if COUNTRY_NOT.search(text[max(0, m.start() - 60):m.start()]):
+            continue
+        found.append(SubjectMention(m.start(), m.end(), "Việt Nam", "country"))
+    # longest first, then keep non-overlapping
+    found.sort(key=lambda s: (-(s.end - s.start), s.start))
+    kept: list[SubjectMention] = []
+    for s in found:
+        if all(s.end <= k.start or s.start >= k.end for k in kept):
+            kept.append(s)
+    kept.sort(key=lambda s: s.start)
+    return kept
+
+
+# Words that stand for the article's own province: 'Tỉnh đã…', 'tỉnh ta', 'địa phương'.
+IMPLICIT_PROVINCE_RE = re.compile(r"(?<![\w])(?:[Tt]ỉnh(?:\s+(?:ta|nhà))?|[Đđ]ịa\s+phương)(?![\w])(?!\s+[{}])".format(UPPER))
+
+
+def document_province(title: str, text: str) -> Optional[str]:
+    """The province an article is about: the most mentioned in the title and opening, if any."""
+    counts: dict[str, float] = {}
+    for weight, chunk in ((3.0, title), (1.0, text[:3000])):
+        for s in find_subjects(chunk):
+            prov = s.name if s.type == "province" else s.province
+            if prov and s.type in ("province", "district"):
+                counts[prov] = counts.get(prov, 0) + weight
+    if not counts:
+        return None
+    best = max(counts.values())
+    leaders = [p for p, c in counts.items() if c == best]
+    return leaders[0] if len(leaders) == 1 else None

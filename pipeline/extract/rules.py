@@ -1,0 +1,746 @@
+"""Constructions that state a figure, sentence by sentence.
+
+Each rule finds a construction (a rank, a top group, a change of rank, a score, a percentage,
+a count), then resolves its subject, metric, year and target status from the sentence, its
+paragraph and the document. Rules run in order and consume the figures they use, so one figure
+yields one fact.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from pipeline.extract.context import DocContext, YearMention, find_years
+from pipeline.extract.gazetteer import IMPLICIT_PROVINCE_RE, SubjectMention, find_subjects
+from pipeline.extract.metrics import MetricMention, find_metrics, label_for
+from pipeline.extract.numbers import NumberMention, find_numbers, parse_number, parse_number_words, qualifier_before
+from pipeline.extract.sentences import Sentence
+from pipeline.models import Fact
+
+NUMWORD = (r"(?:một|hai|ba|bốn|tư|năm|sáu|bảy|bẩy|tám|chín|mười|nhất|nhì)"
+           r"(?:\s+(?:mươi|lăm|mốt|một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín))*")
+INT = r"\d{1,3}"
+
+RANK_RE = re.compile(
+    rf"(?P<trigger>(?:(?:xếp|đứng|đạt|giữ|ở|nằm|vươn|leo|tụt|lùi|rơi|chiếm|duy\s+trì|giữ\s+vững|trở\s+lại|"
+    rf"thăng|tăng|lên|xuống)\s+(?:(?:ở|lên|xuống|tại|vào|được|hạng\s+ở)\s+)?)?"
+    rf"(?:(?:vị\s+trí|thứ\s+hạng|hạng|vị\s+thứ)\s+(?:thứ\s+|số\s+)?|(?<![\w])thứ\s+))"
+    rf"(?P<num>{INT}|{NUMWORD})(?![\w,.]\d)(?:\s*/\s*(?P<total>\d{{1,3}})(?![\d/]))?", re.I)
+RANK_VERB_BEFORE = re.compile(r"(?:xếp|đứng|đạt|giữ|ở|nằm|vươn\s+lên|leo\s+lên|tụt|chiếm|thuộc\s+về|là)\s*$", re.I)
+NOT_RANK_BEFORE = re.compile(r"(?:lần|năm|kỳ|khóa|khoá|đợt|phiên|ngày|tuần|tháng|giải|hội\s+nghị|cuộc|"
+                             r"quý|lớp|tầng|số|điều|chương|mục|bước)\s*$", re.I)
+RANK1_RE = re.compile(
+    r"(?P<trigger>(?:đứng|xếp)\s+(?:ở\s+)?(?:vị\s+trí\s+)?(?:đầu|số\s+(?:1|một)|thứ\s+nhất)(?!\s+(?:tiên|đoàn))|"
+    r"dẫn\s+đầu|quán\s+quân|giữ\s+ngôi\s+(?:đầu|vương)|vị\s+trí\s+(?:số\s+(?:1|một)|dẫn\s+đầu|cao\s+nhất)|"
+    r"xếp\s+(?:hạng\s+)?cao\s+nhất)", re.I)
+GROUP_NOUN = (r"(?:tỉnh,?\s*thành(?:\s+phố)?|tỉnh,?\s*thành|tỉnh|thành\s+phố|địa\s+phương|đơn\s+vị|cơ\s+quan|huyện|"
+              r"sở,?\s*(?:ban,?\s*)?ngành|bộ,?\s*ngành|bộ|quốc\s+gia|nước|xã|phường|doanh\s+nghiệp)")
+TOP_RE = re.compile(
+    rf"(?<![\w])(?P<word>top|tốp|nhóm)\s+(?P<num>{INT}|{NUMWORD})(?![\d,.]|\s*[-–]\s*\d|\s*(?:%|điểm|chỉ\s+số|trụ\s+cột))"
+    rf"(?P<rest>[^.;:]{{0,80}})", re.I)
+TOP_IN_RE = re.compile(
+    rf"(?:trong|vào|thuộc)\s+(?:số\s+)?(?P<num>{INT}|{NUMWORD})\s+{GROUP_NOUN}(?:\s+\w+){{0,3}}?\s+"
+    rf"(?P<dir>dẫn\s+đầu|đứng\s+đầu|cao\s+nhất|xếp\s+đầu|tốt\s+nhất|đứng\s+cuối|thấp\s+nhất|xếp\s+cuối)", re.I)
+LIST_INTRO_RE = re.compile(
+    rf"(?:(?P<num>{INT}|{NUMWORD})\s+)?(?:{GROUP_NOUN})?\s*(?:[^.;:]{{0,60}}?\s)?"
+    rf"(?P<dir>dẫn\s+đầu|đứng\s+đầu|xếp\s+đầu|cao\s+nhất|đứng\s+cuối|xếp\s+cuối|cuối\s+bảng|thấp\s+nhất)"
+    rf"(?P<mid>[^.;:]{{0,80}}?)\s*(?:(?P<lanluot>lần\s+lượt\s+là)|gồm\s+có|bao\s+gồm|gồm|là|thuộc\s+về)\s*:?\s*", re.I)
+CHANGE_RE = re.compile(
+    rf"(?P<verb>tăng|giảm|tụt|lên|xuống|vượt|thăng|vươn\s+lên|nhảy|rơi|lùi|cải\s+thiện|sụt|mất)\s+(?:thêm\s+|tới\s+|đến\s+|liền\s+)?"
+    rf"(?P<num>{INT}|{NUMWORD})\s+(?:bậc|hạng|vị\s+trí|thứ\s+hạng|bậc\s+xếp\s+hạng)", re.I)
+UP_VERBS = ("tăng", "lên", "vượt", "thăng", "vươn", "nhảy", "cải")
+POINT_NOUNS = re.compile(r"\s*(?:cầu|quan\s+trọng|trường|du\s+lịch|giao\s+dịch|bán|phát|truy\s+cập|wifi|wi-fi|kết\s+nối|"
+                         r"dân\s+cư|đỗ|sạt|nóng|tiêm|thu|cung\s+cấp|phục\s+vụ|tiếp\s+nhận|trạm|di\s+tích|đến|dừng|"
+                         r"camera|chốt|mỏ|thi|bưu|văn\s+hóa|văn\s+hoá|sinh\s+hoạt|hỗ\s+trợ|đón|ngập|đen|tập\s+kết|"
+                         r"giao|mua|vui|check|xanh|trên|tại|ở|như|khác|và|,)", re.I)
+TARGET_CUE = re.compile(r"mục\s+tiêu|phấn\s+đấu|chỉ\s+tiêu|đề\s+ra|đặt\s+ra|hướng\s+tới|hướng\s+đến|định\s+hướng|"
+                        r"dự\s+kiến|\bsẽ\b|kỳ\s+vọng|quyết\s+tâm|tầm\s+nhìn|cần\s+đạt|phải\s+đạt|kế\s+hoạch|"
+                        r"nhiệm\s+vụ\s+đến|lộ\s+trình", re.I)
+ACHIEVED_CUE = re.compile(r"(?<![\w])(?:đã|đạt\s+được|hiện\s+nay|hiện\s+đã|thực\s+tế|kết\s+quả|đến\s+nay|tính\s+đến)(?![\w])", re.I)
+DELIM = re.compile(r"[;:()\[\]\n]|\.\s|,\s(?=\d)")
+ATTRIBUTION = re.compile(r"(?:theo|của|do|bởi)\s*$", re.I)
+
+COUNT_UNITS = [
+    "lượt tấn công", "lượt truy cập", "lượt người", "lượt", "email", "thư điện tử", "thư", "hồ sơ", "người dân",
+    "người dùng", "người", "cán bộ", "công chức", "viên chức", "đảng viên", "học viên", "học sinh", "sinh viên",
+    "doanh nghiệp", "hợp tác xã", "hộ gia đình", "hộ kinh doanh", "hộ", "hệ thống", "dịch vụ", "thủ tục", "TTHC",
+    "điểm", "trạm BTS", "trạm", "lớp", "khóa học", "khoá học", "thôn", "bản", "tổ dân phố", "xã", "phường",
+    "tài khoản", "thuê bao", "máy tính", "máy chủ", "camera", "nền tảng", "ứng dụng", "văn bản", "cơ sở dữ liệu",
+    "CSDL", "sản phẩm", "tổ công nghệ số", "tổ", "thành viên", "giao dịch", "cuộc tấn công", "cuộc gọi",
+    "mã độc", "sự cố", "lỗ hổng", "website", "trang thông tin", "cổng", "km", "đồng", "USD", "tin nhắn",
+    "chữ ký số", "chứng thư số", "căn cước", "mã QR", "điểm phát sóng", "cơ quan", "đơn vị", "bệnh viện",
+    "trường học", "trường", "cơ sở", "gian hàng", "chủ thể", "video", "tin", "bài", "lượt xem", "hội nghị",
+    "cuộc họp", "phòng họp", "điểm cầu", "máy", "thiết bị", "sim", "kết nối", "cửa hàng", "hợp đồng",
+    "nông dân", "hội viên", "công dân", "tình nguyện viên", "kỹ sư", "chuyên gia", "nhân lực", "lao động",
+    "mô hình", "sáng kiến", "đề tài", "dự án", "nhiệm vụ", "bộ", "sàn", "vụ", "con", "tấn", "ha", "héc-ta",
+]
+_UNIT_RE = re.compile(r"\s*(?:" + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in
+                                            sorted(COUNT_UNITS, key=len, reverse=True)) + r")(?![\w])", re.I)
+NOT_COUNT_BEFORE = re.compile(r"(?:số|Số|mức|mức\s+độ|cấp\s+độ|cấp|phiên\s+bản|Nghị\s+quyết|Quyết\s+định|Kế\s+hoạch|"
+                              r"Chỉ\s+thị|Thông\s+tư|Nghị\s+định|Luật|Tier|khóa|khoá|lần|Điều|điều|khoản|Khoản|"
+                              r"chương|tuyến|quốc\s+lộ|QL|giai\s+đoạn|ngày|Ngày|tháng|quý|năm|Năm|thứ|Thứ|top|tốp|"
+                              r"nhóm|hạng|vị\s+trí|phòng|tổ\s+dân\s+phố|thôn|xóm|bản|lô|km\s+số|tầng|đường|"
+                              r"nhiệm\s+kỳ|Đề\s+án|kỷ\s+niệm|hotline|điện\s+thoại|ĐT|Tel|Fax|tổng\s+đài)\s*:?\s*$")
+STRUCTURAL_AFTER = re.compile(r"\s*(?:chỉ\s+số|trụ\s+cột|tiêu\s+chí|nhóm|năm|tháng|ngày|giờ|phút|lần|bước|"
+                              r"giai\s+đoạn|kỳ|nhiệm\s+kỳ|cấp|mức|đột\s+phá|nội\s+dung|nhiệm\s+vụ\s+trọng\s+tâm|"
+                              r"chỉ\s+số\s+thành\s+phần|chỉ\s+tiêu|đồng\s+chí|tuổi|tiết|chương|điều)(?![\w])", re.I)
+
+
+@dataclass
+class SentenceState:
+    """What carries from one sentence to the next within a paragraph."""
+    paragraph: int = -1
+    year: Optional[int] = None
+    subject: Optional[SubjectMention] = None
+    target_year: Optional[int] = None
+    in_target_frame: bool = False
+
+
+@dataclass
+class Analysis:
+    s: Sentence
+    text: str
+    numbers: list[NumberMention]
+    subjects: list[SubjectMention]
+    metrics: list[MetricMention]
+    years: list[YearMention]
+    consumed: set = field(default_factory=set)      # starts of figures already used
+
+    def free(self, start: int) -> bool:
+        return start not in self.consumed
+
+
+class SentenceExtractor:
+    def __init__(self, ctx: DocContext, version: str):
+        self.ctx = ctx
+        self.version = version
+        self.state = SentenceState()
+
+    # ----------------------------------------------------------------- resolution helpers
+    def subject_before(self, a: Analysis, pos: int, types: tuple = ()) -> Optional[SubjectMention]:
+        cands = [s for s in a.subjects if s.end <= pos and not s.attribution and (not types or s.type in types)]
+        if not cands:
+            return None
+        best = cands[-1]
+        # 'của X' right after a metric is still the subject; a subject far behind a ';' is not
+        between = a.text[best.end:pos]
+        if ";" in between:
+            return None
+        return best
+
+    def subject_after(self, a: Analysis, pos: int, limit: int = 120) -> Optional[SubjectMention]:
+        for s in a.subjects:
+            if s.start >= pos and s.start - pos <= limit and not s.attribution:
+                if ";" in a.text[pos:s.start]:
+                    return None
+                return s
+        return None
+
+    def implicit_subject(self, a: Analysis) -> Optional[SubjectMention]:
+        if self.state.subject is not None:
+            return self.state.subject
+        if self.ctx.province:
+            return SubjectMention(-1, -1, self.ctx.province, "province")
+        return None
+
+    def resolve_subject(self, a: Analysis, start: int, end: int, after_first: bool = False) -> Optional[SubjectMention]:
+        if after_first:
+            s = self.subject_after(a, end, 40) or self.subject_before(a, start)
+        else:
+            s = self.subject_before(a, start) or self.subject_after(a, end)
+        return s or self.implicit_subject(a)
+
+    def coordinated(self, items: list, anchor, text: str) -> list:
+        """The chain of mentions joined to `anchor` by ',', ';', 'và' only (A, B và C)."""
+        idx = items.index(anchor)
+        chain = [anchor]
+        j = idx - 1
+        while j >= 0:
+            gap = text[items[j].end:chain[0].start]
+            if re.fullmatch(r"\s*(?:,|;|và|,\s*và|cùng|hoặc)\s*(?:chỉ\s+số\s+|trụ\s+cột\s+)?", gap, re.I):
+                chain.insert(0, items[j])
+                j -= 1
+            else:
+                break
+        return chain
+
+    def coordinated_after(self, items: list, first, text: str) -> list:
+        idx = items.index(first)
+        chain = [first]
+        for nxt in items[idx + 1:]:
+            gap = text[chain[-1].end:nxt.start]
+            if re.fullmatch(r"\s*(?:,|;|và|,\s*và)\s*(?:chỉ\s+số\s+|trụ\s+cột\s+)?", gap, re.I):
+                chain.append(nxt)
+            else:
+                break
+        return chain
+
+    def metric_for(self, a: Analysis, start: int, end: int, kind: str) -> tuple[Optional[str], str, Optional[MetricMention]]:
+        """(metric id, metric phrase, the mention) for a construction at [start, end)."""
+        text = a.text
+        # 1. 'về X' just after the construction names what is ranked
+        m = re.match(r"(?:\s*(?:tỉnh,?\s*thành(?:\s+phố)?|tỉnh|địa\s+phương|đơn\s+vị|cơ\s+quan|quốc\s+gia|nước|"
+                     r"trực\s+thuộc\s+Trung\s+ương|cả\s+nước|toàn\s+quốc|trên\s+cả\s+nước|của\s+cả\s+nước|,))*"
+                     r"\s*(?:về|trong|ở)\s+(?:lĩnh\s+vực\s+|việc\s+|chỉ\s+số\s+(?=[a-zà-ỹ]))?(?P<phrase>[^,.;()]{3,90})",
+                     text[end:])
+        if m:
+            pstart = end + m.start("phrase")
+            inside = [mm for mm in a.metrics if pstart <= mm.start < pstart + 12]
+            if inside:
+                return inside[0].id, inside[0].phrase, inside[0]
+            phrase = m.group("phrase").strip()
+            if kind in ("rank", "top_n", "bottom_n", "rank_change") and m.group(0).lstrip().startswith(("về", "về")) \
+                    and not re.match(r"(?:chuyển\s+đổi\s+số|bảng\s+xếp\s+hạng|kết\s+quả|số\s+điểm|điểm)", phrase, re.I):
+                phrase = re.split(r"\s+(?:năm|với|đạt|và\s+là|so\s+với)\s+", phrase)[0]
+                return label_for(phrase), phrase, None
+        # 2. the nearest metric mention before, in the same clause run; 3. after
+        before = [mm for mm in a.metrics if mm.end <= start and ";" not in text[mm.end:start]]
+        if before:
+            mm = before[-1]
+            return mm.id, mm.phrase, mm
+        after = [mm for mm in a.metrics if mm.start >= end and ";" not in text[end:mm.start]]
+        if after and after[0].start - end < 140:
+            return after[0].id, after[0].phrase, after[0]
+        # 4. a ranking in a digital-transformation text is the DTI
+        if kind in ("rank", "top_n", "bottom_n", "rank_change", "score") and (
+                self.ctx.dti_doc or re.search(r"chuyển\s+đổi\s+số|DTI", text, re.I)):
+            return "dti", "chuyển đổi số", None
+        return None, "", None
+
+    def year_for(self, a: Analysis, start: int, mention: Optional[MetricMention], metric: Optional[str],
+                 target: bool) -> Optional[int]:
+        from pipeline.extract.context import _year_after
+        if target:
+            due = [y for y in a.years if y.role in ("deadline", "period_end", "plain", "vision")]
+            if due:
+                pref = [y for y in due if y.role in ("deadline", "period_end")] or due
+                return max(pref, key=lambda y: (y.role != "vision", -abs(y.start - start))).year
+            return self.state.target_year or self.ctx.title_year
+        if mention is not None:
+            y = _year_after(a.text, mention.end)
+            if y:
+                return y
+        cands = [y for y in a.years if y.role in ("plain", "period_end", "deadline")]
+        if cands:
+            return min(cands, key=lambda y: abs(y.start - start)).year
+        if self.state.year:
+            return self.state.year
+        if metric and metric in self._vocab():
+            return self.ctx.dti_year
+        return self.ctx.title_year
+
+    @staticmethod
+    def _vocab():
+        from pipeline.extract.metrics import VOCABULARY
+        return VOCABULARY
+
+    def is_target(self, a: Analysis, pos: int) -> bool:
+        head = a.text[:pos]
+        cues = list(TARGET_CUE.finditer(head))
+        deadline = [y for y in a.years if y.start < pos and y.role == "deadline" and
+                    (self.ctx.ref_year is None or y.year >= self.ctx.ref_year)]
+        if cues:
+            last = cues[-1]
+            if not ACHIEVED_CUE.search(head[last.end():]) or re.search(r"phấn\s+đấu|mục\s+tiêu", last.group(0), re.I):
+                if not re.search(r"(?<![\w])(?:đã|đạt\s+được)(?![\w])", head[last.end():]):
+                    return True
+        if deadline and not ACHIEVED_CUE.search(a.text):
+            return True
+        if self.state.in_target_frame and not ACHIEVED_CUE.search(a.text):
+            return True
+        return False
+
+    def evidence(self, a: Analysis, pos: int) -> tuple[str, int, int]:
+        s = a.s
+        if len(s.text) <= 320:
+            return s.text, s.start, s.end
+        # long sentence: the ';'-clause holding the figure
+        lo = a.text.rfind(";", 0, pos) + 1
+        hi = a.text.find(";", pos)
+        hi = len(a.text) if hi < 0 else hi
+        while lo < hi and a.text[lo] == " ":
+            lo += 1
+        return a.text[lo:hi], s.start + lo, s.start + hi
+
+    def make(self, a: Analysis, rule: str, kind: str, value: float, subj: SubjectMention, metric: str,
+             phrase: str, year: Optional[int], pos: int, total=None, scale=None, unit=None,
+             qualifier="exact", target=False) -> Fact:
+        ev, st, en = self.evidence(a, pos)
+        province = subj.province if subj.type in ("district", "agency", "other") else None
+        return Fact(subject=subj.name, subject_type=subj.type, province=province, metric=metric,
+                    metric_phrase=phrase, kind=kind, value=float(value), evidence=ev, start=st, end=en,
+                    year=year, total=total, scale=scale, unit=unit, qualifier=qualifier, is_target=target,
+                    extractor=f"rules.{rule}", extractor_version=self.version)
+
+    # ----------------------------------------------------------------- the sentence
+    def analyse(self, s: Sentence) -> Analysis:
+        text = s.text
+        return Analysis(s, text, find_numbers(text), find_subjects(text, self.ctx.province),
+                        find_metrics(text), find_years(text))
+
+    def run(self, s: Sentence) -> list[Fact]:
+        if s.paragraph != self.state.paragraph:
+            self.state = SentenceState(paragraph=s.paragraph)
+        a = self.analyse(s)
+        facts: list[Fact] = []
+        for rule in (self.rule_lists, self.rule_respectively, self.rule_rank, self.rule_rank1, self.rule_top,
+                     self.rule_change, self.rule_score, self.rule_percent, self.rule_count):
+            facts.extend(rule(a))
+        self._update_state(a)
+        return facts
+
+    def _update_state(self, a: Analysis) -> None:
+        plain = [y for y in a.years if y.role in ("plain",)]
+        if plain:
+            self.state.year = plain[-1].year
+        explicit = [x for x in a.subjects if x.type == "province" and not x.attribution]
+        if explicit:
+            self.state.subject = explicit[-1]
+        cues = TARGET_CUE.search(a.text)
+        dl = [y for y in a.years if y.role in ("deadline", "period_end")]
+        if cues and re.search(r"mục\s+tiêu|phấn\s+đấu|chỉ\s+tiêu", cues.group(0), re.I) and dl:
+            self.state.in_target_frame = True
+            self.state.target_year = dl[0].year
+        elif dl and not ACHIEVED_CUE.search(a.text) and (self.ctx.ref_year is None or dl[0].year >= self.ctx.ref_year):
+            self.state.target_year = dl[0].year
+
+    # ----------------------------------------------------------------- numbers in words
+    @staticmethod
+    def _num(token: str) -> Optional[float]:
+        if token[0].isdigit():
+            return parse_number(token)
+        low = token.lower()
+        if low in ("nhất",):
+            return 1
+        if low in ("nhì",):
+            return 2
+        r = parse_number_words(low.split())
+        return float(r[0]) if r else None
+
+    # ----------------------------------------------------------------- rules
+    def rule_lists(self, a: Analysis) -> list[Fact]:
+        """'5 địa phương dẫn đầu gồm: A, B, C' → top_n for each; '… đứng cuối là A, B' → bottom_n;
+        'Đứng đầu khối … là A; B, C' → top_n of the list's length; 'lần lượt là' also gives ranks."""
+        out = []
+        for m in LIST_INTRO_RE.finditer(a.text):
+            after = [s for s in a.subjects if s.start >= m.end()]
+            if not after or after[0].start - m.end() > 3:
+                continue
+            chain = self.coordinated_after(a.subjects, after[0], a.text)
+            n = self._num(m.group("num")) if m.group("num") else None
+            if len(chain) < 2 and not n:
+                continue
+            bottom = re.search(r"cuối|thấp", m.group("dir"), re.I)
+            kind = "bottom_n" if bottom else "top_n"
+            value = n or len(chain)
+            if n and n < len(chain):
+                continue
+            metric, phrase, mm = self.metric_for(a, m.start(), m.end(), "top_n")
+            if metric is None:
+                continue
+            target = self.is_target(a, m.start())
+            year = self.year_for(a, m.start(), mm, metric, target)
+            for i, subj in enumerate(chain):
+                out.append(self.make(a, "list", kind, value, subj, metric, phrase, year, m.start(), target=target))
+                if m.group("lanluot") and not bottom:
+                    out.append(self.make(a, "list_order", "rank", i + 1, subj, metric, phrase, year, m.start(),
+                                         target=target))
+            if m.group("num"):
+                a.consumed.add(m.start("num"))
+        return out
+
+    def rule_respectively(self, a: Analysis) -> list[Fact]:
+        """'A, B và C lần lượt xếp thứ 1, 2 và 3' / '… lần lượt đạt 0,8; 0,7 điểm'."""
+        out = []
+        for m in re.finditer(r"lần\s+lượt\s+(?!là)", a.text, re.I):
+            left = [s for s in a.subjects if s.end <= m.start()]
+            if not left:
+                continue
+            chain = self.coordinated(a.subjects, left[-1], a.text)
+            lmetrics = [x for x in a.metrics if x.end <= m.start() and x.start > (chain[0].start if chain else 0)]
+            rest = a.text[m.end():m.end() + 160]
+            rank = re.match(rf"(?:(?:xếp|đứng|ở|đạt|giữ)\s+)?(?:(?:ở\s+)?vị\s+trí\s+|hạng\s+)?(?:thứ\s+)?"
+                            rf"((?:{INT}|{NUMWORD})(?:\s*(?:,|;|và)\s*(?:thứ\s+)?(?:{INT}|{NUMWORD}))+)", rest, re.I)
+            score = re.match(r"(?:đạt|với|có)\s+((?:\d[\d.,]*\s*(?:điểm\s*)?(?:,|;|và)\s*)+\d[\d.,]*)\s*điểm", rest, re.I)
+            if rank:
+                vals = [self._num(v) for v in re.findall(rf"{INT}|{NUMWORD}", rank.group(1), re.I)]
+                kind = "rank"
+            elif score:
+                vals = [parse_number(v) for v in re.findall(r"\d[\d.,]*\d|\d", score.group(1))]
+                kind = "score"
+            else:
+                continue
+            if any(v is None for v in vals):
+                continue
+            pairs = []
+            if len(chain) == len(vals) and len(chain) > 1:
+                pairs = [(s, None, v) for s, v in zip(chain, vals)]
+            elif len(lmetrics) == len(vals) and len(vals) > 1:
+                subj = self.resolve_subject(a, lmetrics[0].start, lmetrics[0].start)
+                if subj is None:
+                    continue
+                pairs = [(subj, mm, v) for mm, v in zip(lmetrics, vals)]
+            for subj, mm, v in pairs:
+                if mm is None:
+                    metric, phrase, mm2 = self.metric_for(a, m.start(), m.end() + (rank or score).end(), kind)
+                else:
+                    metric, phrase, mm2 = mm.id, mm.phrase, mm
+                if metric is None:
+                    continue
+                year = self.year_for(a, m.start(), mm2, metric, False)
+                scale = None
+                if kind == "score":
+                    scale = self._scale(v, metric, None)
+                out.append(self.make(a, "respectively", kind, v, subj, metric, phrase, year, m.start(), scale=scale,
+                                     unit="điểm" if kind == "score" else None))
+            if pairs:
+                seg_start, seg_end = m.end(), m.end() + (rank or score).end()
+                for n in a.numbers:
+                    if seg_start <= n.start < seg_end:
+                        a.consumed.add(n.start)
+                for wm in re.finditer(rf"{INT}|{NUMWORD}", a.text[seg_start:seg_end], re.I):
+                    a.consumed.add(seg_start + wm.start())
+        return out
+
+    def _rank_facts(self, a: Analysis, rule: str, value: float, total, start: int, end: int,
+                    subject_after: bool = False) -> list[Fact]:
+        out = []
+        metric, phrase, mm = self.metric_for(a, start, end, "rank")
+        if metric is None:
+            return out
+        # 'ở vị trí thứ 2 là Huế', 'vị trí thứ 3 thuộc về Hải Phòng'
+        tail = re.match(r"\s*(?:,\s*)?(?:là|thuộc\s+về|gọi\s+tên)\s+", a.text[end:])
+        subj = None
+        if tail:
+            subj = self.subject_after(a, end, len(tail.group(0)) + 3)
+        if subj is None:
+            subj = self.resolve_subject(a, start, end, after_first=subject_after)
+        if subj is None:
+            return out
+        target = self.is_target(a, start)
+        year = self.year_for(a, start, mm, metric, target)
+        subjects = [subj]
+        if subj.start >= 0 and subj in a.subjects and re.search(r"(?:cùng|đều|đồng)\s+\S*\s*$", a.text[:start], re.I):
+            subjects = self.coordinated(a.subjects, subj, a.text)
+        metrics = [(metric, phrase, mm)]
+        if mm is not None and mm.end <= start:
+            chain = self.coordinated(a.metrics, mm, a.text)
+            if len(chain) > 1 and re.search(r"(?:cùng|đều|đồng)\s+\S*\s*$", a.text[:start], re.I):
+                metrics = [(x.id, x.phrase, x) for x in chain]
+        for s in subjects:
+            for mid, ph, m2 in metrics:
+                y = year if m2 is mm else self.year_for(a, start, m2, mid, target)
+                out.append(self.make(a, rule, "rank", value, s, mid, ph, y, start, total=total, target=target))
+        return out
+
+    def rule_rank(self, a: Analysis) -> list[Fact]:
+        out = []
+        for m in RANK_RE.finditer(a.text):
+            num_start = m.start("num")
+            if not a.free(num_start):
+                continue
+            trig = m.group("trigger").strip().lower()
+            head = a.text[:m.start()]
+            if trig.startswith("thứ") and NOT_RANK_BEFORE.search(head):
+                continue
+            if trig.startswith("thứ") and not RANK_VERB_BEFORE.search(head) and not re.search(
+                    r"(?:xếp|đứng|đạt|giữ|vị\s+trí|hạng)[^.;,]{0,60}$", head, re.I):
+                if not m.group("total"):
+                    continue
+            if re.match(r"Thứ\s", a.text[m.start("trigger"):]) and re.match(r"\s*,?\s*ngày", a.text[m.end():]):
+                continue  # a weekday: 'Thứ Ba, ngày 21/10'
+            if re.match(r"(?:tăng|lên|xuống|thăng)\b", trig) and not re.search(r"vị\s+trí|thứ\s+hạng|hạng\s+thứ|thứ", trig):
+                continue
+            value = self._num(m.group("num"))
+            if value is None or value < 1 or value > 200:
+                continue
+            total = float(m.group("total")) if m.group("total") else None
+            if total is not None and value > total:
+                continue
+            if re.match(r"\s*(?:%|điểm|bậc|năm)", a.text[m.end():]):
+                continue
+            if total is None:
+                tm = re.match(r"\s*(?:trên|trong\s+(?:số|tổng\s+số)?)\s+(\d{1,3})\s+(?:tỉnh|địa\s+phương|quốc\s+gia|nước|"
+                              r"đơn\s+vị|cơ\s+quan|bộ|huyện)", a.text[m.end():])
+                if tm:
+                    total = float(tm.group(1))
+            facts = self._rank_facts(a, "rank", value, total, m.start(), m.end())
+            if facts:
+                a.consumed.add(num_start)
+                if m.group("total"):
+                    a.consumed.add(m.start("total"))
+                out.extend(facts)
+        return out
+
+    def rule_rank1(self, a: Analysis) -> list[Fact]:
+        out = []
+        for m in RANK1_RE.finditer(a.text):
+            head = a.text[:m.start()]
+            rest = a.text[m.end():m.end() + 60]
+            # a group leads ('5 địa phương dẫn đầu', 'nhóm … dẫn đầu'): membership, not rank 1
+            if re.search(rf"(?:\d+|{NUMWORD}|các|những|nhóm|tốp|top|thuộc|trong|vào)\s+(?:[\w,]+\s+){{0,5}}$",
+                         head[-60:], re.I) and re.search(rf"{GROUP_NOUN}[\w\s,]{{0,40}}$", head[-60:], re.I):
+                continue
+            if re.search(r"(?:nhóm|tốp|top|các|những)\s+(?:[\w,]+\s+){0,3}$", head[-40:], re.I):
+                continue
+            if re.match(r"\s*(?:khu\s+vực|vùng|miền|các\s+tỉnh|nhóm|đoàn|khối(?!.*cả\s+nước))", rest, re.I):
+                continue  # regional lead, or a list head handled by rule_lists
+            if re.match(r"\s*(?:,\s*)?(?:là|gồm)\s", rest):
+                # 'dẫn đầu là X' with a single subject → rank 1 for X; lists are handled by rule_lists
+                after = [s for s in a.subjects if s.start >= m.end()]
+                if after and len(self.coordinated_after(a.subjects, after[0], a.text)) > 1:
+                    continue
+            explicit = [s for s in a.subjects if not s.attribution]
+            if not explicit and not a.metrics and not IMPLICIT_PROVINCE_RE.search(a.text):
+                continue
+            out.extend(self._rank_facts(a, "rank1", 1, None, m.start(), m.end()))
+        return out
+
+    def rule_top(self, a: Analysis) -> list[Fact]:
+        out = []
+        for rx in (TOP_RE, TOP_IN_RE):
+            for m in rx.finditer(a.text):
+                if not a.free(m.start("num")):
+                    continue
+                n = self._num(m.group("num"))
+                if n is None or n < 1 or n > 100:
+                    continue
+                if rx is TOP_RE and m.group("word").lower() == "nhóm":
+                    if not re.match(rf"\s*{GROUP_NOUN}[^.;]{{0,50}}?(?:dẫn\s+đầu|đứng\s+đầu|cao\s+nhất|xuất\s+sắc|hàng\s+đầu|"
+                                    rf"tốt\s+nhất|đứng\s+cuối|thấp\s+nhất|cuối\s+bảng)", m.group("rest"), re.I):
+                        continue
+                    # a list follows: rule_lists made the facts
+                    if re.search(r"(?:gồm|là)\s*:?\s*$", a.text[:m.end()][-12:]):
+                        continue
+                span_text = m.group(0)
+                bottom = re.search(r"cuối|thấp\s+nhất|kém\s+nhất", span_text[:len(span_text)], re.I) and \
+                    not re.search(r"dẫn\s+đầu|cao\s+nhất|đứng\s+đầu", span_text, re.I)
+                kind = "bottom_n" if bottom else "top_n"
+                end = m.end("num")
+                metric, phrase, mm = self.metric_for(a, m.start(), end, kind)
+                if metric is None:
+                    continue
+                subj = self.resolve_subject(a, m.start(), end)
+                if subj is None:
+                    continue
+                target = self.is_target(a, m.start())
+                year = self.year_for(a, m.start(), mm, metric, target)
+                out.append(self.make(a, "top", kind, n, subj, metric, phrase, year, m.start(), target=target))
+                a.consumed.add(m.start("num"))
+        return out
+
+    def rule_change(self, a: Analysis) -> list[Fact]:
+        out = []
+        for m in CHANGE_RE.finditer(a.text):
+            if not a.free(m.start("num")):
+                continue
+            n = self._num(m.group("num"))
+            if n is None or n < 1 or n > 60:
+                continue
+            sign = 1 if m.group("verb").lower().startswith(UP_VERBS) else -1
+            metric, phrase, mm = self.metric_for(a, m.start(), m.end(), "rank_change")
+            if metric is None:
+                continue
+            subj = self.resolve_subject(a, m.start(), m.end())
+            if subj is None:
+                continue
+            target = self.is_target(a, m.start())
+            year = self.year_for(a, m.start(), mm, metric, target)
+            out.append(self.make(a, "change", "rank_change", sign * n, subj, metric, phrase, year, m.start(),
+                                 target=target))
+            a.consumed.add(m.start("num"))
+        return out
+
+    def _scale(self, value: float, metric: Optional[str], explicit) -> Optional[float]:
+        if explicit:
+            return explicit
+        if value <= 1:
+            return 1.0
+        if metric and metric.startswith("dti"):
+            return 1000.0
+        if metric in ("pci", "par_index", "sipas"):
+            return 100.0
+        return 100.0 if value <= 100 else 1000.0
+
+    def rule_score(self, a: Analysis) -> list[Fact]:
+        out = []
+        text = a.text
+        candidates: list[tuple[int, int, float, Optional[float], int, str]] = []  # start,end,value,scale,num_start,rule
+        for m in re.finditer(r"điểm\s+tuyệt\s+đối(?:\s*\(\s*(?P<v>\d[\d.,]*)\s*điểm\s*\))?", text, re.I):
+            v = parse_number(m.group("v")) if m.group("v") else None
+            value, scale = (v, 1000.0 if v and v > 1 else 1.0) if v else (1.0, 1.0)
+            candidates.append((m.start(), m.end(), value, scale, m.start("v") if m.group("v") else m.start(), "perfect"))
+        for n in a.numbers:
+            if not a.free(n.start) or n.is_percent:
+                continue
+            after = text[n.end:n.end + 40]
+            before = text[max(0, n.start - 40):n.start]
+            frac = re.match(r"\s*/\s*(1\.000|1000|100|10|1)(?![\d.,])\s*(?:điểm)?", after)
+            pts = re.match(r"\s*điểm(?![\w])", after)
+            label = re.search(r"(?:điểm(?:\s+số)?|tổng\s+điểm|số\s+điểm)(?:\s+(?:DTI|chuyển\s+đổi\s+số|trung\s+bình|đạt\s+được))?"
+                              r"(?:\s+(?:là|đạt|đạt\s+được|với))?\s*:?\s*$", before, re.I)
+            paren = re.search(r"\(\s*$", before) and re.match(r"\s*(?:điểm)?\s*\)", after) and n.value < 1 and n.has_decimal
+            if frac:
+                scale = parse_number(frac.group(1))
+                if scale and n.value <= scale:
+                    candidates.append((n.start, n.end + frac.end(), n.value, scale, n.start, "score_fraction"))
+                continue
+            if pts:
+                if any(c[4] == n.start for c in candidates):
+                    continue
+                if POINT_NOUNS.match(text[n.end + pts.end():]) and not n.has_decimal:
+                    continue
+                if not n.has_decimal and not re.search(r"(?:đạt|với|được|giành|là|ghi|\(|tổng|số)\s*(?:\S+\s+){0,2}$",
+                                                       before, re.I):
+                    continue
+                candidates.append((n.start, n.end + pts.end(), n.value, None, n.start, "score_points"))
+            elif label or paren:
+                if n.value > 1000:
+                    continue
+                candidates.append((n.start, n.end, n.value, None, n.start, "score_label"))
+        for start, end, value, scale, num_start, rule in candidates:
+            if not a.free(num_start):
+                continue
+            metric, phrase, mm = self.metric_for(a, start, end, "score")
+            if metric is None:
+                continue
+            subj = self.resolve_subject(a, start, end)
+            if subj is None:
+                continue
+            target = self.is_target(a, start)
+            metrics = [(metric, phrase, mm)]
+            # 'điểm tuyệt đối ở 2/8 chỉ số là: Nhận thức số và Thể chế số'
+            lst = re.match(r"[^.;]{0,40}?(?:là|gồm)\s*:?\s*", text[end:])
+            if lst:
+                firsts = [x for x in a.metrics if x.start >= end + lst.end() and x.start - (end + lst.end()) < 4]
+                if firsts:
+                    chain = self.coordinated_after(a.metrics, firsts[0], text)
+                    metrics = [(x.id, x.phrase, x) for x in chain]
+            elif mm is not None and mm.end <= start and re.search(r"(?:cùng|đều)\s+(?:\S+\s+){0,2}$", text[:start], re.I):
+                chain = self.coordinated(a.metrics, mm, text)
+                metrics = [(x.id, x.phrase, x) for x in chain]
+            q, _ = qualifier_before(text, start if rule != "perfect" else start)
+            for mid, ph, m2 in metrics:
+                year = self.year_for(a, start, m2, mid, target)
+                out.append(self.make(a, rule, "score", value, subj, mid, ph, year, start,
+                                     scale=self._scale(value, mid, scale), unit="điểm", qualifier=q, target=target))
+            a.consumed.add(num_start)
+        # fractions after a perfect score ('ở 2/8 chỉ số') are not counts
+        for m in re.finditer(r"(\d+)\s*/\s*(\d+)\s+chỉ\s+số", text):
+            a.consumed.add(m.start(1))
+        return out
+
+    # ----------------------------------------------------------------- indicators
+    def _phrase_after(self, text: str, pos: int, max_words: int = 12) -> str:
+        m = DELIM.search(text, pos)
+        chunk = text[pos:m.start() if m else len(text)]
+        chunk = re.split(r",\s*(?=\d)|\s+(?:và|,)\s+(?=\d)|,\s+(?:trong\s+đó|đồng\s+thời|tăng|giảm)\s", chunk)[0]
+        words = chunk.strip().split()
+        return " ".join(words[:max_words]).strip(" ,")
+
+    def _phrase_before(self, text: str, pos: int, max_words: int = 14) -> str:
+        head = text[:pos]
+        cut = max(head.rfind(";"), head.rfind(":"), head.rfind("("), head.rfind(". "))
+        chunk = head[cut + 1:]
+        # drop a trailing verb and qualifier: 'tỷ lệ … đạt trên' → 'tỷ lệ …'
+        chunk = re.sub(r"(?:\s+(?:đạt|đạt\s+được|chiếm|là|lên|tới|đến|ở\s+mức|bằng|khoảng|hơn|trên|gần|dưới|"
+                       r"tối\s+thiểu|ít\s+nhất|tăng|giảm|còn|xuống|vượt))+\s*$", "", chunk.rstrip(), flags=re.I)
+        words = chunk.strip(" ,").split()
+        return " ".join(words[-max_words:])
+
+    def _noun_start(self, text: str) -> bool:
+        w = text.strip().split(" ", 1)[0].lower() if text.strip() else ""
+        return bool(w) and w not in {"so", "trở", "kế", "với", "trên", "dưới", "tổng", "đạt", "là", "cả", "của",
+                                     "năm", "vào", "tại", "trong", "đến", "tới", "và", "thì", "mà", "nhưng", "nên",
+                                     "kể", "hoặc", "cho", "trước", "sau", "mỗi", "một", "phản", "(", "-", "kết"}
+
+    def _subject_for_indicator(self, a: Analysis, pos: int) -> Optional[SubjectMention]:
+        s = self.subject_before(a, pos)
+        if s is not None and s.type in ("province", "district", "agency", "country", "ministry", "other"):
+            # a place named inside the measured phrase ('thôn, tổ dân phố') is not the subject
+            return s
+        return self.implicit_subject(a)
+
+    def rule_percent(self, a: Analysis) -> list[Fact]:
+        out = []
+        for n in a.numbers:
+            if not n.is_percent or not a.free(n.start) or n.value > 1000:
+                continue
+            after = self._phrase_after(a.text, n.end)
+            if self._noun_start(after) and len(after.split()) >= 1:
+                phrase = after
+            else:
+                phrase = self._phrase_before(a.text, n.qualifier_start if n.qualifier_start is not None else n.start)
+                if not phrase:
+                    phrase = after
+            if not phrase:
+                continue
+            subj = self._subject_for_indicator(a, n.start)
+            if subj is None:
+                continue
+            metric = None
+            vm = [x for x in a.metrics if x.end <= n.start and not re.search(r"[;,]", a.text[x.end:n.start])
+                  and x.vocab and not x.id.startswith("dti")]
+            if vm:
+                metric, phrase = vm[-1].id, vm[-1].phrase
+            target = self.is_target(a, n.start)
+            year = self.year_for(a, n.start, None, metric, target)
+            out.append(self.make(a, "percent", "percent", n.value, subj, metric or label_for(phrase), phrase, year,
+                                 n.start, unit="%", qualifier=n.qualifier, target=target))
+            a.consumed.add(n.start)
+        return out
+
+    def rule_count(self, a: Analysis) -> list[Fact]:
+        out = []
+        text = a.text
+        for n in a.numbers:
+            if not a.free(n.start) or n.is_percent:
+                continue
+            if re.fullmatch(r"(?:19|20)\d{2}", n.text):
+                continue
+            head = text[:n.start]
+            if NOT_COUNT_BEFORE.search(head[-25:]):
+                continue
+            if re.match(r"\s*[/-]\s*\d+\s*[/-]", text[n.end:]) or re.search(r"\d\s*[/-]\s*$", head):
+                continue  # a date or a code
+            rest = text[n.end:]
+            total = None
+            frac = re.match(r"\s*/\s*(\d[\d.,]*)", rest)
+            unit_start = n.end
+            if frac:
+                total = parse_number(frac.group(1))
+                if total is None or total < n.value:
+                    continue
+                unit_start = n.end + frac.end()
+            if STRUCTURAL_AFTER.match(text[unit_start:]):
+                continue
+            um = _UNIT_RE.match(text[unit_start:])
+            if not um:
+                continue
+            unit = re.sub(r"\s+", " ", um.group(0).strip())
+            if unit.lower() == "điểm" and n.has_decimal:
+                continue
+            unit_end = unit_start + um.end()
+            # '1.168 dịch vụ/2.018 thủ tục hành chính': the total after the unit phrase
+            if total is None:
+                tm = re.match(r"([^/,.;()]{0,60}?)/\s*(\d[\d.,]*)\s+[\w]", text[unit_end:])
+                if tm:
+                    t = parse_number(tm.group(2))
+                    if t and t >= n.value:
+                        total = t
+            phrase = self._phrase_after(text, unit_start, 10)
+            if unit.lower() in ("điểm", "người", "lượt", "hộ", "tổ", "cơ sở", "đơn vị", "bộ", "máy", "vụ", "con",
+                                "tin", "bài", "xã", "phường", "thôn", "bản", "trường"):
+                before = self._phrase_before(text, n.qualifier_start if n.qualifier_start is not None else n.start, 6)
+                if before:
+                    phrase = before + " … " + phrase
+            subj = self._subject_for_indicator(a, n.start)
+            if subj is None:
+                continue
+            target = self.is_target(a, n.start)
+            year = self.year_for(a, n.start, None, None, target)
+            out.append(self.make(a, "count", "count", n.value, subj, label_for(phrase), phrase, year, n.start,
+                                 total=total, unit=unit, qualifier=n.qualifier, target=target))
+            a.consumed.add(n.start)
+        return out

@@ -1,0 +1,40 @@
+"""Paragraphs and sentences of a document's text, with exact offsets (underthesea splits)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from underthesea import sent_tokenize
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int        # index of its paragraph (line) in the document
+
+
+def _split_paragraph(par: str) -> list[tuple[int, int]]:
+    spans, cursor = [], 0
+    for s in sent_tokenize(par):
+        s = s.strip()
+        if not s:
+            continue
+        i = par.find(s, cursor)
+        if i < 0:  # the tokenizer rewrote the text: fall back to a punctuation split
+            return [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+(?:[.!?]+|$)", par) if m.group().strip()]
+        spans.append((i, i + len(s)))
+        cursor = i + len(s)
+    return spans
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    out = []
+    pos = 0
+    for p_index, line in enumerate(text.split("\n")):
+        if line.strip():
+            for a, b in _split_paragraph(line):
+                out.append(Sentence(pos + a, pos + b, line[a:b], p_index))
+        pos += len(line) + 1
+    return out
