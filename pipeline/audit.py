@@ -369,21 +369,31 @@ def render_table(findings: list[Finding], width: int = 110) -> str:
 # --- Datasette -------------------------------------------------------------------------------
 
 _SCORE_NORM = "(f.value / COALESCE(f.scale, CASE WHEN f.value <= 1 THEN 1.0 ELSE 1000.0 END))"
+# Old-style tone placement (Thanh Hoá, Hoà Bình, thuỷ) rewritten to the new style, in SQL.
+_OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe",
+              "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+
+
+def _tone_sql(expr: str) -> str:
+    for old, new in _OLD_TONES.items():
+        expr = f"replace({expr}, '{old}', '{new}')"
+    return expr
 
 # The same rules in SQL for Datasette (`serve` merges these into its metadata). SQL cannot fold
 # tone spellings or reason on spans, so these are the plain cases; `pipeline audit` is complete.
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "audit_conflicts": {
         "title": "Audit: documents that disagree",
-        "description": "One subject, metric, year and kind (and ranking size) with different values in "
-                       "different documents; scores compared on a common scale, to two decimals.",
+        "description": "One subject, metric, year and kind (and ranking size) with different ranks or "
+                       "scores in different documents; scores compared on a common scale, to two decimals "
+                       "(top-N groups of different sizes are not a conflict).",
         "sql": f"""SELECT f.subject, f.metric, f.year, f.kind, f.total,
   group_concat(DISTINCT CASE WHEN f.kind = 'score' THEN round({_SCORE_NORM}, 2) ELSE f.value END) AS "values",
   count(DISTINCT f.document_id) AS documents,
   group_concat(DISTINCT d.url) AS urls
 FROM facts f JOIN documents d ON d.id = f.document_id
-WHERE f.is_target = 0 AND f.kind IN ('rank', 'score', 'top_n', 'bottom_n', 'rank_change')
-GROUP BY f.subject, f.subject_type, f.metric, f.year, f.kind, COALESCE(f.total, '')
+WHERE f.is_target = 0 AND f.kind IN ('rank', 'score', 'rank_change')
+GROUP BY {_tone_sql("f.subject")}, f.subject_type, f.metric, f.year, f.kind, COALESCE(f.total, '')
 HAVING count(DISTINCT CASE WHEN f.kind = 'score' THEN round({_SCORE_NORM}, 2) ELSE f.value END) > 1
    AND count(DISTINCT f.document_id) > 1
 ORDER BY f.metric, f.year, f.subject""",
@@ -420,10 +430,10 @@ ORDER BY d.url, f.start""",
         "title": "Audit: two subjects with the same rank",
         "description": "Two subjects said to hold one rank in one year and metric, where no table of "
                        "one document shows them tied.",
-        "sql": """SELECT a.metric, a.year, a.value AS rank, a.subject AS subject_a, b.subject AS subject_b,
+        "sql": f"""SELECT a.metric, a.year, a.value AS rank, a.subject AS subject_a, b.subject AS subject_b,
   da.url AS url_a, db.url AS url_b
 FROM facts a JOIN facts b ON a.metric = b.metric AND a.year IS b.year AND a.value = b.value
-  AND a.subject_type = b.subject_type AND a.subject < b.subject
+  AND a.subject_type = b.subject_type AND {_tone_sql("a.subject")} < {_tone_sql("b.subject")}
   AND COALESCE(a.province, '') = COALESCE(b.province, '')
   AND (a.total IS NULL OR b.total IS NULL OR a.total = b.total)
 JOIN documents da ON da.id = a.document_id JOIN documents db ON db.id = b.document_id
@@ -436,14 +446,14 @@ ORDER BY a.metric, a.year, a.value""",
         "title": "Audit: targets against achievements",
         "description": "Each target beside the figures achieved up to its year for the same subject "
                        "and metric.",
-        "sql": """SELECT t.subject, t.metric, t.kind AS target_kind, t.value AS target, t.year AS by_year,
+        "sql": f"""SELECT t.subject, t.metric, t.kind AS target_kind, t.value AS target, t.year AS by_year,
   a.kind AS achieved_kind, a.value AS achieved, a.total AS achieved_total, a.year AS achieved_year,
   CASE WHEN a.kind = 'rank' AND t.kind IN ('top_n', 'rank') THEN
          CASE WHEN a.value <= t.value THEN 'met' ELSE 'not met' END
        WHEN a.kind = t.kind AND t.kind IN ('percent', 'count', 'score') THEN
          CASE WHEN a.value >= t.value THEN 'met' ELSE 'not met' END
   END AS status
-FROM facts t JOIN facts a ON a.subject = t.subject AND a.metric = t.metric AND a.is_target = 0
+FROM facts t JOIN facts a ON {_tone_sql("a.subject")} = {_tone_sql("t.subject")} AND a.metric = t.metric AND a.is_target = 0
   AND a.year <= t.year
   AND ((t.kind IN ('top_n', 'rank') AND a.kind IN ('rank', 'top_n')) OR a.kind = t.kind)
 WHERE t.is_target = 1
@@ -455,7 +465,7 @@ ORDER BY t.subject, t.metric, a.year DESC""",
                        "same subject, metric, year and kind.",
         "sql": f"""SELECT f.subject, f.metric, f.year, f.kind, f.value AS document_value,
   r.value AS official_value, r.reference, d.url, f.evidence
-FROM facts f JOIN reference_facts r ON r.subject = f.subject AND r.metric = f.metric
+FROM facts f JOIN reference_facts r ON r.subject = {_tone_sql("f.subject")} AND r.metric = f.metric
   AND r.year IS f.year AND r.kind = f.kind
 JOIN documents d ON d.id = f.document_id
 WHERE f.is_target = 0 AND (
