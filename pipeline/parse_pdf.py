@@ -150,10 +150,16 @@ def run_worker(body: bytes, limits: PdfLimits) -> dict:
     if proc.returncode != 0 or not out.strip():
         tail = err.decode("utf-8", "replace").strip().splitlines()
         reason = tail[-1] if tail else f"exit status {proc.returncode}"
-        if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL) or "MemoryError" in reason:
+        if proc.returncode < 0:
+            name = signal.Signals(-proc.returncode).name
+            if -proc.returncode in (signal.SIGXCPU, signal.SIGKILL, signal.SIGABRT):
+                return {"ok": False, "status": TOO_LARGE,
+                        "detail": f"the PDF reader was stopped by {name}, over its limits ({limits.memory_mb} MB "
+                                  f"memory, {limits.seconds:g} s CPU); the file is too large or hostile"}
+            return {"ok": False, "status": UNPARSEABLE, "detail": f"the PDF reader crashed ({name}); the file is damaged or hostile"}
+        if "MemoryError" in reason:
             return {"ok": False, "status": TOO_LARGE,
-                    "detail": f"reading the PDF went over the worker's limits ({limits.memory_mb} MB, "
-                              f"{limits.seconds:g} s CPU): {reason}"}
+                    "detail": f"reading the PDF needs more than the {limits.memory_mb} MB memory limit"}
         return {"ok": False, "status": UNPARSEABLE, "detail": f"the PDF reader failed: {reason}"}
     try:
         return json.loads(out)
@@ -276,6 +282,13 @@ def assemble(doc: Document, result: dict, limits: PdfLimits) -> Document:
     doc.metadata["pages"] = result["pages_total"]
 
     doc.status = OK
+    broken = [p for p in pages if p.get("error")]
+    if broken and len(broken) == len(pages):
+        doc.status = TOO_LARGE if any(p.get("memory") for p in broken) else UNPARSEABLE
+        doc.status_detail = (f"no page could be read: {broken[0]['error']}"
+                             + (f" (over the {limits.memory_mb} MB memory limit)" if doc.status == TOO_LARGE else ""))
+        doc.warnings = warnings
+        return doc
     if blank_pages:
         usable, reason = ocr.tesseract_status(limits.ocr_lang)
         why = reason if not usable else "OCR was turned off" if not limits.ocr else "OCR failed on them"

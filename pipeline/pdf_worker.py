@@ -94,7 +94,10 @@ def run(path: str, max_pages: int, ocr: bool, dpi: int, lang: str) -> dict:
                 raise
             except Exception as e:
                 errors.append(f"page {index + 1}: {type(e).__name__}: {e}")
-                data = {"number": index + 1, "width": 0, "items": [], "chars": 0, "cids": 0, "ocr": None, "needs_ocr": True}
+                # not OCR'd: a page that broke the parser (a bomb, a broken stream) would break the renderer too
+                data = {"number": index + 1, "width": 0, "items": [], "chars": 0, "cids": 0, "ocr": None,
+                        "needs_ocr": False, "error": f"{type(e).__name__}: {e}",
+                        "memory": isinstance(e, MemoryError) or "allocate" in str(e).lower()}
             if data["needs_ocr"] and ocr:
                 try:
                     data["ocr"] = ocr_page(path, index, dpi, lang)

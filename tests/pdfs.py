@@ -155,3 +155,28 @@ def tcvn3_pdf(paragraphs: list[str]) -> bytes:
         pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
     return bytes(pdf.output())
+
+
+def bomb_pdf(inflated_mb: int = 400) -> bytes:
+    """A small file whose page content inflates to `inflated_mb` MB: a decompression bomb."""
+    import zlib
+    chunk = b"0 0 m 1 1 l S\n" * 4096
+    comp = zlib.compressobj(9)
+    parts = [comp.compress(chunk) for _ in range(inflated_mb * 1024 * 1024 // len(chunk))]
+    stream = b"".join(parts) + comp.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
