@@ -117,8 +117,11 @@ class Fact:
 
     def key(self) -> tuple:
         """Identity within one document: the same figure stated twice is one fact."""
+        value = float(self.value)
+        if self.kind == "score" and self.scale:
+            value = value / float(self.scale)   # 1.000/1.000 and 1/1 are one perfect score
         return (self.subject, self.subject_type, self.province, self.metric, self.year, self.kind,
-                round(float(self.value), 6), self.total, self.is_target)
+                round(value, 6), self.total, self.is_target)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

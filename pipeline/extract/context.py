@@ -77,6 +77,7 @@ class DocContext:
     title_year: Optional[int]
     dti_doc: bool
     title: str = ""
+    dti_year_explicit: Optional[int] = None   # the DTI year as the text states it (not inferred)
     notes: dict = field(default_factory=dict)
 
 
@@ -98,10 +99,11 @@ def build_context(doc: Document) -> DocContext:
             if y:
                 dti_year = y
                 break
+    explicit = dti_year
     title_years = [y for y in find_years(title) if y.role in ("plain", "deadline")]
     title_year = title_years[0].year if title_years else None
     if dti_year is None and ref is not None:
         dti_year = ref - 1
     dti_doc = bool(re.search(r"chuyển\s+đổi\s+số|\bDTI\b|CĐS", title + "\n" + text[:4000], re.I))
     return DocContext(province=province, ref_year=ref, dti_year=dti_year, title_year=title_year,
-                      dti_doc=dti_doc, title=title)
+                      dti_doc=dti_doc, title=title, dti_year_explicit=explicit)

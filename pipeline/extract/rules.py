@@ -31,7 +31,7 @@ RANK_VERB_BEFORE = re.compile(r"(?:xếp|đứng|đạt|giữ|ở|nằm|vươn\s
 NOT_RANK_BEFORE = re.compile(r"(?:lần|năm|kỳ|khóa|khoá|đợt|phiên|ngày|tuần|tháng|giải|hội\s+nghị|cuộc|"
                              r"quý|lớp|tầng|số|điều|chương|mục|bước)\s*$", re.I)
 RANK1_RE = re.compile(
-    r"(?P<trigger>(?:đứng|xếp)\s+(?:ở\s+)?(?:vị\s+trí\s+)?(?:đầu|số\s+(?:1|một)|thứ\s+nhất)(?!\s+(?:tiên|đoàn))|"
+    r"(?<!người\s)(?P<trigger>(?:đứng|xếp)\s+(?:ở\s+)?(?:vị\s+trí\s+)?(?:đầu|số\s+(?:1|một)|thứ\s+nhất)(?!\s+(?:tiên|đoàn))|"
     r"dẫn\s+đầu|quán\s+quân|giữ\s+ngôi\s+(?:đầu|vương)|vị\s+trí\s+(?:số\s+(?:1|một)|dẫn\s+đầu|cao\s+nhất)|"
     r"xếp\s+(?:hạng\s+)?cao\s+nhất)", re.I)
 GROUP_NOUN = (r"(?:tỉnh,?\s*thành(?:\s+phố)?|tỉnh,?\s*thành|tỉnh|thành\s+phố|địa\s+phương|đơn\s+vị|cơ\s+quan|huyện|"
@@ -58,7 +58,7 @@ TARGET_CUE = re.compile(r"mục\s+tiêu|phấn\s+đấu|chỉ\s+tiêu|đề\s+ra
                         r"dự\s+kiến|\bsẽ\b|kỳ\s+vọng|quyết\s+tâm|tầm\s+nhìn|cần\s+đạt|phải\s+đạt|kế\s+hoạch|"
                         r"nhiệm\s+vụ\s+đến|lộ\s+trình", re.I)
 ACHIEVED_CUE = re.compile(r"(?<![\w])(?:đã|đạt\s+được|hiện\s+nay|hiện\s+đã|thực\s+tế|kết\s+quả|đến\s+nay|tính\s+đến)(?![\w])", re.I)
-DELIM = re.compile(r"[;:()\[\]\n]|\.\s|,\s(?=\d)")
+DELIM = re.compile(r"[;:()\[\]\n!?]|\.(?:\s|$)|,\s(?=\d)")
 ATTRIBUTION = re.compile(r"(?:theo|của|do|bởi)\s*$", re.I)
 
 COUNT_UNITS = [
@@ -77,7 +77,7 @@ COUNT_UNITS = [
 ]
 _UNIT_RE = re.compile(r"\s*(?:" + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in
                                             sorted(COUNT_UNITS, key=len, reverse=True)) + r")(?![\w])", re.I)
-NOT_COUNT_BEFORE = re.compile(r"(?:số|Số|mức|mức\s+độ|cấp\s+độ|cấp|phiên\s+bản|Nghị\s+quyết|Quyết\s+định|Kế\s+hoạch|"
+NOT_COUNT_BEFORE = re.compile(r"(?<![\w])(?:số|Số|mức|mức\s+độ|cấp\s+độ|(?<!cung\s)cấp|phiên\s+bản|Nghị\s+quyết|Quyết\s+định|Kế\s+hoạch|"
                               r"Chỉ\s+thị|Thông\s+tư|Nghị\s+định|Luật|Tier|khóa|khoá|lần|Điều|điều|khoản|Khoản|"
                               r"chương|tuyến|quốc\s+lộ|QL|giai\s+đoạn|ngày|Ngày|tháng|quý|năm|Năm|thứ|Thứ|top|tốp|"
                               r"nhóm|hạng|vị\s+trí|phòng|tổ\s+dân\s+phố|thôn|xóm|bản|lô|km\s+số|tầng|đường|"
@@ -85,6 +85,13 @@ NOT_COUNT_BEFORE = re.compile(r"(?:số|Số|mức|mức\s+độ|cấp\s+độ|c
 STRUCTURAL_AFTER = re.compile(r"\s*(?:chỉ\s+số|trụ\s+cột|tiêu\s+chí|nhóm|năm|tháng|ngày|giờ|phút|lần|bước|"
                               r"giai\s+đoạn|kỳ|nhiệm\s+kỳ|cấp|mức|đột\s+phá|nội\s+dung|nhiệm\s+vụ\s+trọng\s+tâm|"
                               r"chỉ\s+số\s+thành\s+phần|chỉ\s+tiêu|đồng\s+chí|tuổi|tiết|chương|điều)(?![\w])", re.I)
+
+
+def clean_phrase(phrase: str) -> str:
+    """A metric phrase as words: no commas or semicolons, '/' set apart ('dịch vụ / thủ tục')."""
+    phrase = re.sub(r"\s*/\s*", " / ", phrase)
+    phrase = re.sub(r"[,;:]", " ", phrase)
+    return re.sub(r"\s+", " ", phrase).strip(" .-")
 
 
 @dataclass
@@ -181,8 +188,9 @@ class SentenceExtractor:
         text = a.text
         # 1. 'về X' just after the construction names what is ranked
         m = re.match(r"(?:\s*(?:tỉnh,?\s*thành(?:\s+phố)?|tỉnh|địa\s+phương|đơn\s+vị|cơ\s+quan|quốc\s+gia|nước|"
-                     r"trực\s+thuộc\s+Trung\s+ương|cả\s+nước|toàn\s+quốc|trên\s+cả\s+nước|của\s+cả\s+nước|,))*"
-                     r"\s*(?:về|trong|ở)\s+(?:lĩnh\s+vực\s+|việc\s+|chỉ\s+số\s+(?=[a-zà-ỹ]))?(?P<phrase>[^,.;()]{3,90})",
+                     r"trực\s+thuộc\s+Trung\s+ương|cả\s+nước|toàn\s+quốc|trên\s+cả\s+nước|của\s+cả\s+nước|dẫn\s+đầu|"
+                     r"đứng\s+đầu|cao\s+nhất|hàng\s+đầu|xuất\s+sắc|,))*"
+                     r"\s*(?P<prep>về|trong|ở)\s+(?:lĩnh\s+vực\s+|việc\s+|chỉ\s+số\s+(?=[a-zà-ỹ]))?(?P<phrase>[^,.;()]{3,90})",
                      text[end:])
         if m:
             pstart = end + m.start("phrase")
@@ -190,7 +198,7 @@ class SentenceExtractor:
             if inside:
                 return inside[0].id, inside[0].phrase, inside[0]
             phrase = m.group("phrase").strip()
-            if kind in ("rank", "top_n", "bottom_n", "rank_change") and m.group(0).lstrip().startswith(("về", "về")) \
+            if kind in ("rank", "top_n", "bottom_n", "rank_change") and m.group("prep").lower() == "về" \
                     and not re.match(r"(?:chuyển\s+đổi\s+số|bảng\s+xếp\s+hạng|kết\s+quả|số\s+điểm|điểm)", phrase, re.I):
                 phrase = re.split(r"\s+(?:năm|với|đạt|và\s+là|so\s+với)\s+", phrase)[0]
                 return label_for(phrase), phrase, None
@@ -199,8 +207,9 @@ class SentenceExtractor:
         if before:
             mm = before[-1]
             return mm.id, mm.phrase, mm
-        after = [mm for mm in a.metrics if mm.start >= end and ";" not in text[end:mm.start]]
-        if after and after[0].start - end < 140:
+        after = [mm for mm in a.metrics if mm.start >= end and ";" not in text[end:mm.start]
+                 and mm.start - end < 90 and re.search(r"(?:về|trong|của|theo|ở)\s", text[end:mm.start])]
+        if after:
             return after[0].id, after[0].phrase, after[0]
         # 4. a ranking in a digital-transformation text is the DTI
         if kind in ("rank", "top_n", "bottom_n", "rank_change", "score") and (
@@ -228,28 +237,31 @@ class SentenceExtractor:
             return self.state.year
         if metric and metric in self._vocab():
             return self.ctx.dti_year
-        return self.ctx.title_year
+        return self.ctx.title_year or self.ctx.dti_year_explicit
 
     @staticmethod
     def _vocab():
         from pipeline.extract.metrics import VOCABULARY
         return VOCABULARY
 
+    def _target_cue_end(self, text: str) -> Optional[int]:
+        """End of the last target cue in `text` (a plan word or a future deadline), or None."""
+        ends = [m.end() for m in TARGET_CUE.finditer(text)]
+        for y in find_years(text):
+            if y.role in ("deadline", "period_end") and (self.ctx.ref_year is None or y.year >= self.ctx.ref_year):
+                ends.append(y.end)
+        return max(ends) if ends else None
+
     def is_target(self, a: Analysis, pos: int) -> bool:
-        head = a.text[:pos]
-        cues = list(TARGET_CUE.finditer(head))
-        deadline = [y for y in a.years if y.start < pos and y.role == "deadline" and
-                    (self.ctx.ref_year is None or y.year >= self.ctx.ref_year)]
-        if cues:
-            last = cues[-1]
-            if not ACHIEVED_CUE.search(head[last.end():]) or re.search(r"phấn\s+đấu|mục\s+tiêu", last.group(0), re.I):
-                if not re.search(r"(?<![\w])(?:đã|đạt\s+được)(?![\w])", head[last.end():]):
-                    return True
-        if deadline and not ACHIEVED_CUE.search(a.text):
-            return True
-        if self.state.in_target_frame and not ACHIEVED_CUE.search(a.text):
-            return True
-        return False
+        """A goal or plan: a target cue earlier in the sentence (outside closed parentheses) with no
+        achievement between it and the figure's own clause, or a paragraph opened by a target frame."""
+        head = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), a.text[:pos])
+        clause = head[head.rfind(";") + 1:]
+        cue_end = self._target_cue_end(head)
+        if cue_end is not None:
+            since = head[max(cue_end, len(head) - len(clause)):]
+            return not ACHIEVED_CUE.search(since)
+        return self.state.in_target_frame and not ACHIEVED_CUE.search(clause)
 
     def evidence(self, a: Analysis, pos: int) -> tuple[str, int, int]:
         s = a.s
@@ -267,6 +279,7 @@ class SentenceExtractor:
              phrase: str, year: Optional[int], pos: int, total=None, scale=None, unit=None,
              qualifier="exact", target=False) -> Fact:
         ev, st, en = self.evidence(a, pos)
+        phrase = clean_phrase(phrase)
         province = subj.province if subj.type in ("district", "agency", "other") else None
         return Fact(subject=subj.name, subject_type=subj.type, province=province, metric=metric,
                     metric_phrase=phrase, kind=kind, value=float(value), evidence=ev, start=st, end=en,
@@ -297,13 +310,15 @@ class SentenceExtractor:
         explicit = [x for x in a.subjects if x.type == "province" and not x.attribution]
         if explicit:
             self.state.subject = explicit[-1]
-        cues = TARGET_CUE.search(a.text)
-        dl = [y for y in a.years if y.role in ("deadline", "period_end")]
-        if cues and re.search(r"mục\s+tiêu|phấn\s+đấu|chỉ\s+tiêu", cues.group(0), re.I) and dl:
+        future = [y for y in a.years if y.role in ("deadline", "period_end")
+                  and (self.ctx.ref_year is None or y.year >= self.ctx.ref_year)]
+        cue_end = self._target_cue_end(a.text)
+        if future and cue_end is not None and not ACHIEVED_CUE.search(a.text[cue_end:]):
+            # 'Mục tiêu đến năm 2025, …' / 'Về …, đến năm 2025, …': what follows in the paragraph is planned
             self.state.in_target_frame = True
-            self.state.target_year = dl[0].year
-        elif dl and not ACHIEVED_CUE.search(a.text) and (self.ctx.ref_year is None or dl[0].year >= self.ctx.ref_year):
-            self.state.target_year = dl[0].year
+            self.state.target_year = future[0].year
+        elif plain and ACHIEVED_CUE.search(a.text):
+            self.state.in_target_frame = False
 
     # ----------------------------------------------------------------- numbers in words
     @staticmethod
@@ -617,7 +632,9 @@ class SentenceExtractor:
                 if firsts:
                     chain = self.coordinated_after(a.metrics, firsts[0], text)
                     metrics = [(x.id, x.phrase, x) for x in chain]
-            elif mm is not None and mm.end <= start and re.search(r"(?:cùng|đều)\s+(?:\S+\s+){0,2}$", text[:start], re.I):
+            elif mm is not None and mm.end <= start and (
+                    re.search(r"(?:cùng|đều)\s+(?:\S+\s+){0,2}$", text[:start], re.I) or
+                    re.search(r"(?:\d+|hai|ba|bốn|các|cả\s+hai)\s+(?:chỉ\s+số|trụ\s+cột)\s+(?:\S+\s+){0,3}$", text[:start], re.I)):
                 chain = self.coordinated(a.metrics, mm, text)
                 metrics = [(x.id, x.phrase, x) for x in chain]
             q, _ = qualifier_before(text, start if rule != "perfect" else start)
@@ -635,7 +652,8 @@ class SentenceExtractor:
     def _phrase_after(self, text: str, pos: int, max_words: int = 12) -> str:
         m = DELIM.search(text, pos)
         chunk = text[pos:m.start() if m else len(text)]
-        chunk = re.split(r",\s*(?=\d)|\s+(?:và|,)\s+(?=\d)|,\s+(?:trong\s+đó|đồng\s+thời|tăng|giảm)\s", chunk)[0]
+        chunk = re.split(r",\s*(?=\d)|\s+(?:và|,)\s+(?=\d)|,\s+(?=(?:trong\s+đó|đồng\s+thời|tăng|giảm|đạt|chiếm|là|"
+                         r"với|so\s+với|bằng|gấp|vượt|góp\s+phần|giúp|nhằm|tạo)(?![\w]))", chunk)[0]
         words = chunk.strip().split()
         return " ".join(words[:max_words]).strip(" ,")
 
@@ -651,7 +669,7 @@ class SentenceExtractor:
 
     def _noun_start(self, text: str) -> bool:
         w = text.strip().split(" ", 1)[0].lower() if text.strip() else ""
-        return bool(w) and w not in {"so", "trở", "kế", "với", "trên", "dưới", "tổng", "đạt", "là", "cả", "của",
+        return bool(w) and w[0].isalpha() and w not in {"so", "trở", "kế", "với", "trên", "dưới", "tổng", "đạt", "là", "cả", "của",
                                      "năm", "vào", "tại", "trong", "đến", "tới", "và", "thì", "mà", "nhưng", "nên",
                                      "kể", "hoặc", "cho", "trước", "sau", "mỗi", "một", "phản", "(", "-", "kết"}
 
@@ -667,7 +685,7 @@ class SentenceExtractor:
         for n in a.numbers:
             if not n.is_percent or not a.free(n.start) or n.value > 1000:
                 continue
-            after = self._phrase_after(a.text, n.end)
+            after = self._phrase_after(a.text, n.end, 24)
             if self._noun_start(after) and len(after.split()) >= 1:
                 phrase = after
             else:
@@ -718,6 +736,9 @@ class SentenceExtractor:
             um = _UNIT_RE.match(text[unit_start:])
             if not um:
                 continue
+            if re.match(rf"\s*{GROUP_NOUN}\s+(?:\w+\s+){{0,2}}?(?:dẫn\s+đầu|đứng\s+đầu|cao\s+nhất|đứng\s+cuối|"
+                        rf"xếp\s+cuối|thấp\s+nhất|xuất\s+sắc)", text[unit_start:], re.I):
+                continue
             unit = re.sub(r"\s+", " ", um.group(0).strip())
             if unit.lower() == "điểm" and n.has_decimal:
                 continue
@@ -729,7 +750,7 @@ class SentenceExtractor:
                     t = parse_number(tm.group(2))
                     if t and t >= n.value:
                         total = t
-            phrase = self._phrase_after(text, unit_start, 10)
+            phrase = self._phrase_after(text, unit_start, 14)
             if unit.lower() in ("điểm", "người", "lượt", "hộ", "tổ", "cơ sở", "đơn vị", "bộ", "máy", "vụ", "con",
                                 "tin", "bài", "xã", "phường", "thôn", "bản", "trường"):
                 before = self._phrase_before(text, n.qualifier_start if n.qualifier_start is not None else n.start, 6)
