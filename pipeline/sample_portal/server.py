@@ -47,8 +47,8 @@ class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, site: str, log: list[Hit], lock: threading.Lock):
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, site: str, log: list[Hit], lock: threading.Lock, port: int = 0):
+        super().__init__(("127.0.0.1", port), _Handler)
         self.site = site
         self.pages: dict[str, Page] = {}
         self.etags: dict[str, str] = {}
@@ -193,8 +193,21 @@ class Portal:
         return header + yaml.safe_dump(self.sources(delay), allow_unicode=True, sort_keys=False, width=120)
 
 
-def start_portal(cache_dir: Optional[str] = None) -> Portal:
-    """Start every sample site on 127.0.0.1 (free ports) in daemon threads; returns at once."""
+def _bind(site: str, log: list[Hit], lock: threading.Lock, port: int) -> _SiteServer:
+    """The site's server on `port` when it is free, otherwise on a free port."""
+    if port:
+        try:
+            return _SiteServer(site, log, lock, port)
+        except OSError:
+            pass  # taken by another program: any free port will do
+    return _SiteServer(site, log, lock, 0)
+
+
+def start_portal(cache_dir: Optional[str] = None, ports: Optional[dict[str, int]] = None) -> Portal:
+    """Start every sample site on 127.0.0.1 in daemon threads; returns at once.
+
+    Each site gets a free port, or the port `ports` asks for when that one is free (the demo
+    asks for last run's ports so that its URLs, hence its stored documents, stay the same)."""
     from pipeline.sample_portal.pdfs import build_all
     pdfs = build_all(cache_dir)
     portal = Portal()
@@ -202,7 +215,7 @@ def start_portal(cache_dir: Optional[str] = None) -> Portal:
     started = datetime.now(timezone.utc).replace(microsecond=0)
     try:
         for name, spec in SITES.items():
-            srv = _SiteServer(name, portal.hits, lock)
+            srv = _bind(name, portal.hits, lock, (ports or {}).get(name, 0))
             base = f"http://127.0.0.1:{srv.server_address[1]}"
             srv.pages = render_site(spec, base, pdfs, started)
             srv.etags = {p: etag_of(page.body) for p, page in srv.pages.items()}
