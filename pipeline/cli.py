@@ -84,6 +84,19 @@ def ingest(paths, url, db):
 
 
 @cli.command()
+@click.option("--source", "names", multiple=True, help="Only documents of this source (repeatable).")
+@db_option
+@click.option("--quiet", is_flag=True, help="No line per document, only the summary.")
+@handle_errors
+def reprocess(names, db, quiet):
+    """Re-parse and re-extract every archived document from the WARC files, without the network."""
+    from pipeline.reprocess import reprocess as run_reprocess
+    report = run_reprocess(db, sources=list(names) or None, progress=not quiet)
+    click.echo(report.render())
+    sys.exit(report.exit_code)
+
+
+@cli.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "package"]), default="jsonl",
               show_default=True, help="package: facts.jsonl, facts.csv, documents.csv, subjects.csv, "
