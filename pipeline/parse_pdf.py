@@ -109,9 +109,8 @@ _SPACING_TONES = {"\u0060": "\u0300", "\u00b4": "\u0301", "\u02dc": "\u0303", "\
 def repair_marks(text: str) -> str:
     """Combining marks detached from their letter by PDF extraction ("Vie ̣t", "Viê ̣t") are
     re-attached; then NFC."""
-    text = re.sub(rf"(?<=\w)[ \u00a0]+([{_MARKS}]+)", r"\1", text)
-    # a mark at the start of a word belongs to the previous word's last letter only when the
-    # previous token is a letter run ending a syllable; otherwise it is dropped as noise
+    text = re.sub(rf"(?<=[\w{_MARKS}])[ \u00a0]+([{_MARKS}]+)", r"\1", text)
+    # a mark with no letter before it cannot be placed: drop it rather than keep a stray accent
     text = re.sub(rf"(?<![\w{_MARKS}])[{_MARKS}]+", "", text)
     return unicodedata.normalize("NFC", text)
 
