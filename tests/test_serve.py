@@ -1,0 +1,185 @@
+"""serve: Datasette on the live database with metadata, facets and canned queries.
+
+The browser test starts the real `python -m pipeline serve` on 127.0.0.1 and drives Debian's
+headless Chromium with playwright: open the facts table, apply a facet, run a canned query,
+save a screenshot.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from pipeline import serve, store
+
+from tests import db_samples
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "dti.sqlite"
+    db_samples.build(path)
+    return path
+
+
+def run_canned(db, name, **params):
+    cur = db.execute(serve.canned_queries()[name]["sql"], params)
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def test_metadata_describes_tables_facets_and_queries(db_path):
+    meta = serve.build_metadata(db_path)
+    database = meta["databases"]["dti"]
+    assert database["tables"]["facts"]["facets"] == ["subject", "metric", "year", "kind"]
+    assert database["tables"]["facts"]["columns"]["year"].startswith("The year the figure is about")
+    assert meta["license"] == "GPL-3.0-or-later"
+    assert {"province_dti_history", "document_figures", "sources_disagree",
+            "targets_against_actuals"} <= set(database["queries"])
+    tables = set(store.connect(db_path).table_names()) | set(store.connect(db_path).view_names())
+    assert set(k for k, v in database["tables"].items() if not v.get("hidden")) <= tables
+
+
+def test_audit_queries_are_merged_when_the_module_exists(db_path):
+    audit = pytest.importorskip("pipeline.audit")
+    queries = serve.canned_queries()
+    for name in getattr(audit, "CANNED_QUERIES", {}):
+        assert name in queries and queries[name]["sql"]
+
+
+def test_canned_province_history_spans_the_merger(db_path):
+    db = store.connect(db_path)
+    for typed in ("Lào Cai", "lao cai"):
+        got = run_canned(db, "province_dti_history", province=typed)
+        assert {(r["year"], r["stated_as"], r["kind"], r["value"], r["documents"]) for r in got
+                if r["metric"] == "dti"} == {
+            (2023, "Lào Cai", "rank", 18, 1), (2023, "Lào Cai", "score", 0.5403, 1),
+            (2023, "Yên Bái", "rank", 20, 1), (2023, "Yên Bái", "score", 0.5521, 1),
+            (2024, "Lào Cai", "rank", 14, 2), (2024, "Lào Cai", "rank", 15, 1),
+            (2024, "Lào Cai", "score", 0.7167, 2)}
+    # Yên Bái on its own: only its own figures, not Lào Cai's
+    assert {r["stated_as"] for r in run_canned(db, "province_dti_history", province="Yên Bái")} == {"Yên Bái"}
+
+
+def test_canned_document_figures_by_url_or_id(db_path):
+    db = store.connect(db_path)
+    url = db_samples.DOCS[3].url
+    by_url = run_canned(db, "document_figures", document=url)
+    doc_id = db.execute("SELECT id FROM documents WHERE url = ?", [url]).fetchone()[0]
+    assert [r["fact_id"] for r in run_canned(db, "document_figures", document=str(doc_id))] == \
+        [r["fact_id"] for r in by_url]
+    assert [(r["subject"], r["kind"]) for r in by_url] == [
+        ("Yên Bái", "rank"), ("Yên Bái", "score"), ("Lào Cai", "rank"), ("Lào Cai", "score")]
+
+
+def test_canned_disagreements_ignore_scale_and_separate_rankings(db_path):
+    db = store.connect(db_path)
+    assert [(r["subject"], r["year"], r["answers (documents)"]) for r in run_canned(db, "sources_disagree")] == [
+        ("Lào Cai", 2024, "14 (2); 15 (1)")]
+    # the same score written on the 1,000-point scale is not a disagreement
+    db_samples.save(db, db_samples.D("https://scale.example/a", "t", "2025-11-01", "o", [
+        db_samples.F("Lào Cai đạt 716,7/1.000 điểm DTI 2024.", "Lào Cai", "dti", "score", 716.7, 2024,
+                     scale=1000)]))
+    assert [r["kind"] for r in run_canned(db, "sources_disagree")] == ["rank"]
+
+
+def test_canned_targets_for_one_subject_or_all(db_path):
+    db = store.connect(db_path)
+    every = run_canned(db, "targets_against_actuals", subject="")
+    assert {(r["metric"], r["target_value"], r["actual_value"], r["reached"]) for r in every} == {
+        ("dti", 20, 15, 1), ("fibre_households", 80, 70.8, 0)}
+    assert run_canned(db, "targets_against_actuals", subject="Lào Cai") == every
+    assert run_canned(db, "targets_against_actuals", subject="Hà Nội") == []
+
+
+def test_datasette_accepts_the_metadata_and_runs_every_canned_query(db_path, tmp_path):
+    meta = tmp_path / "m.json"
+    meta.write_text(json.dumps(serve.build_metadata(db_path), ensure_ascii=False), encoding="utf-8")
+    for name in serve.canned_queries():
+        params = {"province_dti_history": "?province=lao+cai", "document_figures": "?document=1",
+                  "targets_against_actuals": "?subject="}.get(name, "")
+        cmd = serve.datasette_command(db_path, meta, "127.0.0.1", 0) + ["--get", f"/dti/{name}.json{params}"]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["ok"] is True, (name, out.stdout[:300])
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"serve exited with {proc.returncode}: {proc.stdout.read()}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture
+def served(db_path, tmp_path):
+    port = serve.free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--db", str(db_path), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base + "/dti.json", proc)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make system-deps)")
+def test_browser_facts_facet_canned_query_and_screenshot(served, db_path, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    db = store.connect(db_path)
+    total = db.execute("SELECT count(*) FROM facts").fetchone()[0]
+    lao_cai = db.execute("SELECT count(*) FROM facts WHERE subject = 'Lào Cai'").fetchone()[0]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(served + "/dti/facts")
+            assert page.locator("h1").first.inner_text().strip() == "Facts"
+            assert f"{total} rows" in page.locator("h3").first.inner_text()
+            assert "with the sentence that states it" in page.locator(".metadata-description").inner_text()
+
+            # the subject facet, configured in the metadata, lists Lào Cai with its count
+            facet = page.locator("#facet-subject")
+            link = facet.locator("li", has_text="Lào Cai").first
+            assert str(lao_cai) in link.inner_text()
+            link.locator("a").first.click()
+            page.wait_for_load_state()
+            assert "subject=L%C3%A0o+Cai" in page.url or "subject=Lào+Cai" in page.url
+            assert f'{lao_cai} rows where subject = "Lào Cai"' in page.locator("h3").first.inner_text()
+            subjects = page.locator("td.col-subject").all_inner_texts()
+            assert subjects and set(subjects) == {"Lào Cai"}
+
+            # the canned query, typed without marks, shows Yên Bái's figures with Lào Cai
+            page.goto(served + "/dti/province_dti_history")
+            page.fill("input[name=province]", "lao cai")
+            page.click("input[type=submit]")
+            page.wait_for_load_state()
+            stated = page.locator("td.col-stated_as").all_inner_texts()
+            assert {"Lào Cai", "Yên Bái"} <= set(stated)
+            assert set(page.locator("td.col-province_2025").all_inner_texts()) == {"Lào Cai"}
+            shot = tmp_path / "province_dti_history.png"
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 10_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
