@@ -427,3 +427,99 @@ def test_killed_run_is_marked_interrupted_by_the_next(srv, db):
     conn.conn.close()
     harvest(sf_for(source(srv)), [source(srv)], db)
     assert [r[0] for r in rows(db, "SELECT status FROM runs ORDER BY id")] == ["interrupted", "ok"]
+
+
+# -- kill -9 at several points, then resume: the same database as an uninterrupted run ---------
+
+KILL_CHILD = r"""
+import json, sys
+from pipeline.crawl import harvest
+from pipeline.models import Settings, SourceConfig, SourcesFile
+cfg = json.loads(sys.argv[1])
+sources = [SourceConfig(**s) for s in cfg["sources"]]
+sf = SourcesFile(settings=Settings(**cfg["settings"]), sources=sources)
+sys.exit(harvest(sf, sources, cfg["db"]).exit_code)
+"""
+
+DTI_SENTENCES = ["Năm 2024, tỉnh Lào Cai xếp thứ {n}/34 tỉnh, thành phố về Chỉ số chuyển đổi số (DTI), "
+                 "đạt 0,{s} điểm.", "Tỉnh đã cấp {c} tài khoản định danh điện tử."]
+
+
+def _kill_site(srv: FaultServer, tag: str) -> None:
+    srv.page("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    pages, per_page = 3, 4
+    for p in range(1, pages + 1):
+        links = []
+        for i in range(per_page):
+            n = (p - 1) * per_page + i + 1
+            path = f"/bai-viet/{tag}-{n}-post{n}.html"
+            links.append(path)
+            text = "\n".join(s.format(n=n + 2, s=7000 + n, c=n * 1000) for s in DTI_SENTENCES)
+            srv.page(path, article(f"{tag} bài {n}: chuyển đổi số", text), etag=f'"{tag}{n}"')
+        nxt = f"/tin-tuc?page={p + 1}" if p < pages else None
+        srv.page("/tin-tuc" if p == 1 else f"/tin-tuc?page={p}", listing(links, nxt), etag=f'"{tag}l{p}"')
+
+
+def _snapshot(db_path) -> dict[str, list]:
+    """Everything a harvest decides, without the timestamps and archive offsets that differ by run."""
+    q = {
+        "documents": "SELECT url, final_url, source, parent_url, title, status, status_detail, http_status, etag, "
+                     "last_modified, content_hash, text, doc_type, content_type, extractor_version "
+                     "FROM documents ORDER BY url",
+        "facts": "SELECT d.url, f.subject, f.kind, f.metric, f.value, f.total, f.year, f.evidence, f.start, "
+                 "f.\"end\", f.extractor_version FROM facts f JOIN documents d ON d.id = f.document_id "
+                 "ORDER BY d.url, f.start, f.subject, f.kind, f.value",
+        "frontier": "SELECT url, source, kind, parent_url, depth, status FROM frontier ORDER BY url",
+    }
+    return {k: rows(db_path, sql) for k, sql in q.items()}
+
+
+def _done_count(db_path) -> int:
+    try:
+        return rows(db_path, "SELECT count(*) FROM frontier WHERE status = 'done'")[0][0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.slow
+def test_kill_9_at_several_points_then_resume_equals_an_uninterrupted_run(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time as _time
+    with FaultServer() as a, FaultServer() as b, FaultServer() as c:
+        for tag, srv in (("a", a), ("b", b), ("c", c)):
+            _kill_site(srv, tag)
+        srcs = [source(s, name=n, delay=0.03) for n, s in (("a", a), ("b", b), ("c", c))]
+        sf = sf_for(*srcs)
+        reference = str(tmp_path / "reference.sqlite")
+        harvest(sf, srcs, reference)
+        expected = _snapshot(reference)
+        assert len(expected["documents"]) == 36 and expected["facts"], "the extractor found no facts"
+
+        def child(db: str, kill_at: int | None) -> int:
+            from dataclasses import asdict
+            cfg = {"db": db, "settings": asdict(sf.settings), "sources": [asdict(s) for s in srcs]}
+            env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+            proc = subprocess.Popen([sys.executable, "-c", KILL_CHILD, json.dumps(cfg)], env=env)
+            if kill_at is None:
+                return proc.wait(timeout=300)
+            while proc.poll() is None and _done_count(db) < kill_at:
+                _time.sleep(0.005)
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+            return proc.wait(timeout=60)
+
+        # one database killed twice (early, middle), another killed late; each then resumed
+        for name, kills in (("twice", (3, 17)), ("late", (33,))):
+            db = str(tmp_path / f"{name}.sqlite")
+            for k in kills:
+                assert child(db, k) == -signal.SIGKILL, f"the harvest ended before {k} URLs were done"
+                assert _done_count(db) < 48
+            assert child(db, None) == 0
+            got = _snapshot(db)
+            for table in ("documents", "facts", "frontier"):
+                assert got[table] == expected[table], f"{name}: {table} differs from the uninterrupted run"
+            statuses = [r[0] for r in rows(db, "SELECT status FROM runs ORDER BY id")]
+            assert statuses == ["interrupted"] * len(kills) + ["ok"]
