@@ -124,6 +124,40 @@ def totals_compatible(a: Optional[float], b: Optional[float]) -> bool:
     return a is None or b is None or a == b
 
 
+def infer_rankings(rows: list[dict[str, Any]]) -> None:
+    """Set `ranking` on position rows: the size of the ranking they belong to, or None.
+
+    A rank without "/34" belongs to the ranking of its stated total when one is plain: the one
+    size the same document gives for that metric and year, or else the one size another source
+    gives for the same subject and value ("Thanh Hóa thứ 5" beside "thứ 5/34", not "thứ 7/63").
+    """
+    by_doc: dict[tuple, set] = {}
+    by_value: dict[tuple, set] = {}
+    for r in rows:
+        if r["kind"] in POSITION_KINDS and r.get("total"):
+            by_doc.setdefault((r.get("document_id"), r["metric"], r.get("year")), set()).add(r["total"])
+            key = (subject_key(r["subject"], r["subject_type"]), r["metric"], r.get("year"), r["kind"], r["value"])
+            by_value.setdefault(key, set()).add(r["total"])
+    positions = [r for r in rows if r["kind"] in POSITION_KINDS]
+    for r in positions:
+        ranking = r.get("total")
+        if ranking is None:
+            doc = by_doc.get((r.get("document_id"), r["metric"], r.get("year")), set())
+            same = by_value.get((subject_key(r["subject"], r["subject_type"]), r["metric"], r.get("year"),
+                                 r["kind"], r["value"]), set())
+            ranking = next(iter(doc)) if len(doc) == 1 else next(iter(same)) if len(same) == 1 else None
+        r["ranking"] = ranking
+    # Then a document's remaining ranks join the one ranking its other ranks were placed in.
+    placed: dict[tuple, set] = {}
+    for r in positions:
+        if r["ranking"] is not None:
+            placed.setdefault((r.get("document_id"), r["metric"], r.get("year")), set()).add(r["ranking"])
+    for r in positions:
+        sizes = placed.get((r.get("document_id"), r["metric"], r.get("year")), set())
+        if r["ranking"] is None and len(sizes) == 1:
+            r["ranking"] = next(iter(sizes))
+
+
 # --- claims ----------------------------------------------------------------------------------
 
 @dataclass
@@ -291,6 +325,7 @@ class Source:
     published: Optional[str] = None
     title: Optional[str] = None
     evidence: str = ""
+    ranking: Optional[float] = None      # size of the ranking a position belongs to, when known
     reference: Optional[str] = None      # the official table's name, for a reference source
     differs_from_reference: Optional[bool] = None
 
@@ -345,6 +380,7 @@ def candidate_rows(db, claim: Claim, table: str = "facts") -> list[dict[str, Any
     kinds = POSITION_KINDS if family(claim.kind) == "position" else (claim.kind,)
     marks = ",".join("?" * len(kinds))
     if table == "facts":
+        # Every subject's figures of this metric and year: a rank's ranking size may come from them.
         sql = f"""SELECT f.*, d.url AS url, d.outlet AS outlet, d.published AS published,
                          d.title AS document_title
                   FROM facts f JOIN documents d ON d.id = f.document_id
@@ -357,15 +393,17 @@ def candidate_rows(db, claim: Claim, table: str = "facts") -> list[dict[str, Any
         sql = f"""SELECT * FROM reference_facts WHERE metric = ? AND year IS ? AND kind IN ({marks})
                   ORDER BY reference, id"""
         params = [claim.metric, claim.year, *kinds]
+    rows = list(db.query(sql, params))
+    infer_rankings(rows)
     want = subject_key(claim.subject, claim.subject_type)
-    rows = []
-    for row in db.query(sql, params):
+    out = []
+    for row in rows:
         if subject_key(row["subject"], row["subject_type"]) != want:
             continue
-        if family(claim.kind) == "position" and not totals_compatible(claim.total, row.get("total")):
+        if family(claim.kind) == "position" and not totals_compatible(claim.total, row.get("ranking")):
             continue
-        rows.append(row)
-    return rows
+        out.append(row)
+    return out
 
 
 def _source(row: dict[str, Any], rel: str, reference: bool = False) -> Source:
@@ -375,7 +413,7 @@ def _source(row: dict[str, Any], rel: str, reference: bool = False) -> Source:
                   kind=row["kind"], value=row["value"], total=row.get("total"), scale=row.get("scale"),
                   url=row.get("url"), outlet=row.get("outlet"), published=row.get("published"),
                   title=row.get("document_title"), evidence=row.get("evidence") or "",
-                  reference=row.get("reference") if reference else None)
+                  ranking=row.get("ranking"), reference=row.get("reference") if reference else None)
 
 
 def _claim_span(claim: Claim, row: dict[str, Any]) -> Optional[Span]:
@@ -415,12 +453,23 @@ def check_claim(db, claim: Claim) -> CheckResult:
     require_complete(claim)
     official = _dedupe(_judge(claim, candidate_rows(db, claim, "reference_facts"), reference=True))
     sources = _dedupe(_judge(claim, candidate_rows(db, claim, "facts")))
+    note = ""
+    if family(claim.kind) == "position" and claim.total is None:
+        # "thứ 14" without "/34" while sources give both the 34 and the 63 ranking: the claim
+        # holds if it holds in one of them.
+        sizes = sorted({s.ranking for s in sources if s.ranking})
+        for size in sizes if len(sizes) > 1 else []:
+            part = [s for s in sources if s.ranking in (size, None)]
+            relations = {s.relation for s in part}
+            if SUPPORTS in relations and CONTRADICTS not in relations:
+                sources, note = part, f" (in the ranking of {size:g}; other rankings set aside)"
+                break
     if official:
         for s in sources:
             fact = span_of(s.kind, s.value, total=s.total, scale=s.scale, evidence=s.evidence)
             s.differs_from_reference = any(
                 fact is not None and not fact.meets(ref)
-                for o in official
+                for o in official if family(o.kind) != "position" or totals_compatible(o.total, s.ranking)
                 for ref in [span_of(o.kind, o.value, total=o.total, scale=o.scale)] if ref is not None)
     result = CheckResult(claim=claim, verdict=NOT_FOUND, reason="", official=official,
                          supporting=[s for s in sources if s.relation == SUPPORTS],
@@ -437,7 +486,7 @@ def check_claim(db, claim: Claim) -> CheckResult:
                          f"{len(result.contradicting)} contradict it")
     elif result.supporting:
         result.verdict = SUPPORTED
-        result.reason = f"{len(result.supporting)} source(s) state it, none contradicts"
+        result.reason = f"{len(result.supporting)} source(s) state it, none contradicts{note}"
     elif result.contradicting:
         result.verdict = CONTRADICTED
         figures = sorted({s.figure for s in result.contradicting})

@@ -284,3 +284,29 @@ def test_fixture_documents_through_ingest(tmp_path):
     if ranks < 2:
         pytest.skip("the extractor does not yet find Lào Cai's DTI ranks in the fixture documents")
     assert check_claim(db, claim(total=34)).verdict == DISPUTED
+
+
+# --- the sample portal -----------------------------------------------------------------------
+
+@pytest.fixture
+def portal_db(tmp_path):
+    if not corpus.SAMPLE_PORTAL_GOLD.exists():
+        pytest.skip("no sample portal in this checkout")
+    return corpus.build_sample_portal(tmp_path / "portal.sqlite")
+
+
+def test_every_verdict_on_the_sample_portal(portal_db):
+    def verdict(**kw):
+        return check_claim(portal_db, claim(**kw))
+    assert verdict(total=34).verdict == SUPPORTED
+    # without "/34" the claim is read in the ranking where it holds; 16/63 is another ranking
+    r = verdict()
+    assert r.verdict == SUPPORTED and "ranking of 34" in r.reason
+    assert verdict(kind="top_n", value=15).verdict == SUPPORTED
+    assert verdict(kind="score", value=716.7, scale=1000, decimals=1).verdict == SUPPORTED
+    r = verdict(kind="top_n", value=10)
+    assert r.verdict == CONTRADICTED and {s.figure for s in r.contradicting} >= {"rank 14/34"}
+    # the portal's two articles disagree on Huế's place in 2022
+    r = verdict(subject="Thừa Thiên - Huế", year=2022, value=2)
+    assert r.verdict == DISPUTED and len({s.url for s in r.supporting + r.contradicting}) == 2
+    assert verdict(metric="pci").verdict == NOT_FOUND
