@@ -78,6 +78,8 @@ class DocContext:
     dti_doc: bool
     title: str = ""
     dti_year_explicit: Optional[int] = None   # the DTI year as the text states it (not inferred)
+    national: bool = False                     # about the whole country, no one province
+    sections: dict = field(default_factory=dict)  # paragraph index → due year of a target section (or 0)
     notes: dict = field(default_factory=dict)
 
 
@@ -105,5 +107,43 @@ def build_context(doc: Document) -> DocContext:
     if dti_year is None and ref is not None:
         dti_year = ref - 1
     dti_doc = bool(re.search(r"chuyển\s+đổi\s+số|\bDTI\b|CĐS", title + "\n" + text[:4000], re.I))
+    national = province is None and bool(re.search(r"cả\s+nước|toàn\s+quốc|quốc\s+gia|Việt\s+Nam|63\s+tỉnh|34\s+tỉnh",
+                                                   title + "\n" + text[:3000], re.I))
     return DocContext(province=province, ref_year=ref, dti_year=dti_year, title_year=title_year,
-                      dti_doc=dti_doc, title=title, dti_year_explicit=explicit)
+                      dti_doc=dti_doc, title=title, dti_year_explicit=explicit, national=national,
+                      sections=target_sections(text, ref))
+
+
+HEADING_RE = re.compile(r"^(?:[IVX]+|[A-Z]|\d+(?:\.\d+)*)[.)]\s+\S")
+SECTION_CUE = re.compile(r"mục\s+tiêu|chỉ\s+tiêu|phấn\s+đấu|định\s+hướng|kế\s+hoạch|nhiệm\s+vụ|tầm\s+nhìn", re.I)
+
+
+def target_sections(text: str, ref_year: Optional[int]) -> dict:
+    """Paragraphs that sit under a target heading ('II. CHỈ TIÊU CỤ THỂ ĐẾN NĂM 2025', 'Mục tiêu
+    đến năm 2030:'), mapped to the heading's due year (0 when it names none)."""
+    out: dict[int, int] = {}
+    frame: Optional[int] = None
+    list_frame = False
+    for i, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        letters = [c for c in stripped if c.isalpha()]
+        upper = letters and sum(c.isupper() for c in letters) / len(letters) > 0.7
+        top_heading = len(stripped) < 120 and (re.match(r"^[IVX]+[.)]\s", stripped) or (upper and len(letters) > 6))
+        colon_heading = stripped.endswith(":") and len(stripped) < 200
+        if top_heading or colon_heading:
+            if SECTION_CUE.search(stripped):
+                years = [y.year for y in find_years(stripped) if ref_year is None or y.year >= ref_year]
+                frame = years[-1] if years else 0
+                list_frame = bool(colon_heading and not top_heading)
+                continue
+            if top_heading:
+                frame = None
+                continue
+        if frame is not None:
+            if list_frame and not re.match(r"^(?:[-+•*–]|\d+[.)]|[a-zđ][.)])\s", stripped):
+                frame = None
+                continue
+            out[i] = frame
+    return out

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Optional
 
-UPPER = "A-ZÀ-ỸĐ"  # Latin capitals incl. Vietnamese precomposed (À..Ỹ covers the block)
+# Latin capitals including every precomposed Vietnamese capital (the À..Ỹ range mixes cases,
+# so the class is built from the characters themselves).
+UPPER = "A-Z" + "".join(sorted({c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha()}))
 CAP_WORD = rf"[{UPPER}][\wÀ-ỹ]*"
 
 # Old-style ↔ new-style tone placement on oa/oe/uy: hoà ↔ hòa, khoẻ ↔ khỏe, thuỷ ↔ thủy.
@@ -169,7 +171,12 @@ COUNTRY_NOT = re.compile(r"(Mặt\s+trận\s+Tổ\s+quốc|chủ\s+nghĩa|Cộng
 # Lower-case words that may continue an agency name ('Sở Y tế', 'Đài Phát thanh - Truyền hình tỉnh').
 _NAME_STOP = set("""là đạt xếp đứng dẫn có với được đã đang sẽ trong của về tại theo cùng lần tăng giảm tụt
 vươn lên xuống giữ nằm thuộc ở từ đến so năm chiếm gồm bao cũng thì mà nhưng như khi vì do để còn và,
-hiện tiếp""".split())
+hiện tiếp cho biết vừa mới luôn tiếp nhấn chia khẳng đề yêu báo thông tổ triển thực phê ban đánh công
+trở này đó ấy""".split())
+# Lower-case words that do continue names ('Giao thông vận tải', 'Phát triển nông thôn', 'Y tế').
+_NAME_CONTINUE = set("""tế chính dục tạo động binh hội trường thông tin truyền nghệ học tư vụ pháp dựng tải nghiệp
+triển thôn hóa hoá thao lịch hoạch đầu tượng nguyên ngoại nội thương dân tộc giáo tôn trị chức vận tuyên
+kiểm tra sát án lao cứu khoa hình phát thanh""".split())
 
 
 def _name_end(text: str, pos: int, limit: int) -> int:
@@ -215,7 +222,7 @@ def _name_end(text: str, pos: int, limit: int) -> int:
                 if m2:
                     end = tok_end + m2.end()
                     tok_end = end
-        elif tok.lower() in _NAME_STOP or n_lower >= 3 or not last_cap:
+        elif (tok.lower() in _NAME_STOP and tok.lower() not in _NAME_CONTINUE) or n_lower >= 3 or not last_cap:
             break
         else:
             n_lower += 1

@@ -149,6 +149,8 @@ class SentenceExtractor:
             return self.state.subject
         if self.ctx.province:
             return SubjectMention(-1, -1, self.ctx.province, "province")
+        if self.ctx.national or re.search(r"cả\s+nước|toàn\s+quốc|quốc\s+gia|nước\s+ta|Việt\s+Nam", a.text):
+            return SubjectMention(-1, -1, "Việt Nam", "country")
         return None
 
     def resolve_subject(self, a: Analysis, start: int, end: int, after_first: bool = False) -> Optional[SubjectMention]:
@@ -295,6 +297,9 @@ class SentenceExtractor:
     def run(self, s: Sentence) -> list[Fact]:
         if s.paragraph != self.state.paragraph:
             self.state = SentenceState(paragraph=s.paragraph)
+            if s.paragraph in self.ctx.sections:
+                self.state.in_target_frame = True
+                self.state.target_year = self.ctx.sections[s.paragraph] or None
         a = self.analyse(s)
         facts: list[Fact] = []
         for rule in (self.rule_lists, self.rule_respectively, self.rule_rank, self.rule_rank1, self.rule_top,
@@ -659,11 +664,19 @@ class SentenceExtractor:
 
     def _phrase_before(self, text: str, pos: int, max_words: int = 14) -> str:
         head = text[:pos]
-        cut = max(head.rfind(";"), head.rfind(":"), head.rfind("("), head.rfind(". "))
+        cut = max(head.rfind(";"), head.rfind(":"), head.rfind("("), head.rfind(". "), head.rfind(")"))
         chunk = head[cut + 1:]
+        rate = list(re.finditer(r"(?:tỷ|tỉ)\s+(?:lệ|trọng)|số\s+lượng|tổng\s+số|mức\s+độ|chỉ\s+số", chunk, re.I))
+        if rate:
+            chunk = chunk[rate[-1].start():]
+        else:
+            commas = [m.end() for m in re.finditer(r",\s+(?!\d)", chunk)]
+            if commas and len(chunk[commas[-1]:].split()) >= 2:
+                chunk = chunk[commas[-1]:]
         # drop a trailing verb and qualifier: 'tỷ lệ … đạt trên' → 'tỷ lệ …'
         chunk = re.sub(r"(?:\s+(?:đạt|đạt\s+được|chiếm|là|lên|tới|đến|ở\s+mức|bằng|khoảng|hơn|trên|gần|dưới|"
-                       r"tối\s+thiểu|ít\s+nhất|tăng|giảm|còn|xuống|vượt))+\s*$", "", chunk.rstrip(), flags=re.I)
+                       r"tối\s+thiểu|ít\s+nhất|tăng|giảm|còn|xuống|vượt|ước|mới|chỉ|không\s+quá|tối\s+đa|"
+                       r"trung\s+bình|bình\s+quân|với))+\s*$", "", chunk.rstrip(), flags=re.I)
         words = chunk.strip(" ,").split()
         return " ".join(words[-max_words:])
 
@@ -675,23 +688,39 @@ class SentenceExtractor:
 
     def _subject_for_indicator(self, a: Analysis, pos: int) -> Optional[SubjectMention]:
         s = self.subject_before(a, pos)
-        if s is not None and s.type in ("province", "district", "agency", "country", "ministry", "other"):
-            # a place named inside the measured phrase ('thôn, tổ dân phố') is not the subject
+        if s is not None and s.type in ("agency", "ministry") and re.match(
+                r"\s*(?:,\s*)?(?:cho\s+biết|thông\s+tin|báo\s+cáo|nhấn\s+mạnh|chia\s+sẻ|khẳng\s+định|nêu\s+rõ)",
+                a.text[s.end:]):
+            s = None  # 'Sở X cho biết …': the agency reports, it is not what is measured
+        if s is not None and s.type == "agency" and s.province and s.name.endswith(s.province):
+            s = SubjectMention(s.start, s.end, s.province, "province")
+        if s is not None:
             return s
         return self.implicit_subject(a)
+
+    def percent_phrase(self, a: Analysis, n: NumberMention) -> str:
+        """What a percentage measures: the noun phrase after it ('70,8% hộ gia đình có cáp quang'),
+        or, when a verb introduces the figure ('tỷ lệ … đạt 37%', '… chiếm 20% GRDP'), the clause
+        before it, completed by a short noun after it."""
+        start = n.qualifier_start if n.qualifier_start is not None else n.start
+        after = self._phrase_after(a.text, n.end, 24)
+        verb_before = re.search(r"(?:đạt|chiếm|là|ở\s+mức|còn|bằng|lên|xuống|tăng|giảm|vượt|tới\s+mức|khoảng|"
+                                r"trung\s+bình|bình\s+quân|ước|với)\s*(?:\S+\s+)?$",
+                                a.text[max(0, start - 25):start], re.I)
+        if verb_before or not self._noun_start(after):
+            before = self._phrase_before(a.text, start, 20)
+            if before:
+                if after and self._noun_start(after) and len(after.split()) <= 3:
+                    return before + " " + after
+                return before
+        return after if self._noun_start(after) else self._phrase_before(a.text, start, 20)
 
     def rule_percent(self, a: Analysis) -> list[Fact]:
         out = []
         for n in a.numbers:
             if not n.is_percent or not a.free(n.start) or n.value > 1000:
                 continue
-            after = self._phrase_after(a.text, n.end, 24)
-            if self._noun_start(after) and len(after.split()) >= 1:
-                phrase = after
-            else:
-                phrase = self._phrase_before(a.text, n.qualifier_start if n.qualifier_start is not None else n.start)
-                if not phrase:
-                    phrase = after
+            phrase = self.percent_phrase(a, n)
             if not phrase:
                 continue
             subj = self._subject_for_indicator(a, n.start)

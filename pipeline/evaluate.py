@@ -1,0 +1,190 @@
+"""Score extracted facts against hand-labelled gold facts: precision, recall and F1 per kind.
+
+The matching rules are those of the project's accuracy evaluation (../shared/eval): a predicted
+fact matches a gold one when document, kind, subject (aliases and tone spellings folded), metric
+(a vocabulary id exactly, or every gold keyword inside the predicted metric phrase), value, year
+and total (where the gold gives them) and is_target agree. Kept here so the project's own gold
+gate runs without ../shared.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pipeline.extract.metrics import VOCABULARY
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+PROVINCE_ALIASES = {
+    "hồ chí minh": ["tp.hcm", "tphcm", "tp hcm", "hcm", "sài gòn"],
+    "huế": ["thừa thiên huế", "thừa thiên - huế", "thừa thiên-huế", "tt-huế", "tt huế"],
+    "bà rịa - vũng tàu": ["bà rịa-vũng tàu", "bà rịa vũng tàu", "br-vt", "brvt"],
+    "hà nội": ["hn"],
+    "việt nam": ["cả nước", "quốc gia"],
+}
+
+
+def key(text: Any) -> str:
+    """NFC, lower case, single spaces, tone marks moved to the end of each word."""
+    text = unicodedata.normalize("NFD", str(text or "")).lower().replace("\u00a0", " ")
+    text = re.sub(r"\s*-\s*", " - ", text)
+    words = []
+    for word in text.split():
+        tones = "".join(c for c in word if c in TONES)
+        words.append("".join(c for c in word if c not in TONES) + tones)
+    return unicodedata.normalize("NFC", " ".join(words))
+
+
+_ALIASES = {key(v): key(c) for c, vs in PROVINCE_ALIASES.items() for v in vs + [c]}
+_PREFIXES = sorted((key(p) for p in ("tỉnh", "thành phố", "tp.", "tp")), key=len, reverse=True)
+
+
+def province_key(name: Any) -> str:
+    k = key(str(name or "").replace("TP.", "TP. ").replace("Tp.", "Tp. "))
+    for prefix in _PREFIXES:
+        if k.startswith(prefix + " ") and _ALIASES.get(k) is None:
+            k = key(k[len(prefix):])
+            break
+    return _ALIASES.get(k, k)
+
+
+def _subject_ok(gold: dict, pred: dict) -> bool:
+    if gold.get("subject_type") in ("province", "country", None):
+        return province_key(gold["subject"]) == province_key(pred.get("subject"))
+    return key(gold["subject"]) == key(pred.get("subject"))
+
+
+def _value_ok(gold: dict, pred: dict) -> bool:
+    g, p = gold.get("value"), pred.get("value")
+    if g is None or p is None:
+        return g is None and p is None
+    try:
+        p = float(p)
+    except (TypeError, ValueError):
+        return False
+    if gold["kind"] == "score":
+        if gold.get("scale") and pred.get("scale"):
+            gs, ps = float(g) / float(gold["scale"]), p / float(pred["scale"])
+            return abs(gs - ps) <= 1e-4 * max(1.0, abs(gs))
+        return abs(float(g) - p) <= 1e-4 * max(1.0, abs(float(g)))
+    if gold["kind"] == "percent":
+        return abs(float(g) - p) <= 0.01
+    return abs(float(g) - p) < 1e-9
+
+
+def _metric_ok(gold: dict, pred: dict) -> bool:
+    if gold["metric"] in VOCABULARY:
+        return pred.get("metric") == gold["metric"]
+    phrase = key(" ".join(str(pred.get(f) or "") for f in ("metric_phrase", "metric")))
+    return all(key(k) in phrase for k in gold.get("metric_keywords") or [])
+
+
+def matches(gold: dict, pred: dict) -> bool:
+    if gold["kind"] != pred.get("kind") or bool(gold.get("is_target")) != bool(pred.get("is_target")):
+        return False
+    if gold.get("year") is not None and pred.get("year") != gold["year"]:
+        return False
+    if gold.get("total") is not None and pred.get("total") != gold["total"]:
+        return False
+    return _subject_ok(gold, pred) and _metric_ok(gold, pred) and _value_ok(gold, pred)
+
+
+@dataclass
+class Score:
+    tp: dict = field(default_factory=lambda: defaultdict(int))
+    fp: dict = field(default_factory=lambda: defaultdict(int))
+    fn: dict = field(default_factory=lambda: defaultdict(int))
+    misses: list = field(default_factory=list)
+    extras: list = field(default_factory=list)
+
+    @staticmethod
+    def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    def kind(self, k: str) -> tuple[float, float, float]:
+        return self.prf(self.tp[k], self.fp[k], self.fn[k])
+
+    def overall(self) -> tuple[float, float, float]:
+        return self.prf(sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values()))
+
+    def kinds(self) -> list[str]:
+        return sorted(set(self.tp) | set(self.fp) | set(self.fn))
+
+    def report(self, verbose: bool = False) -> str:
+        lines = [f"{'kind':<12}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>8}{'R':>8}{'F1':>8}"]
+        for k in self.kinds():
+            p, r, f = self.kind(k)
+            lines.append(f"{k:<12}{self.tp[k]:>5}{self.fp[k]:>5}{self.fn[k]:>5}{p:>8.3f}{r:>8.3f}{f:>8.3f}")
+        if verbose:
+            for g in self.misses:
+                lines.append(f"MISSED {g['doc']} {g['kind']} {g['subject']} {g['metric']} {g.get('year')} "
+                             f"{g['value']} | {g.get('evidence', '')[:100]}")
+            for d, p in self.extras:
+                lines.append(f"EXTRA  {d} {p.get('kind')} {p.get('subject')} {p.get('metric')} {p.get('year')} "
+                             f"{p.get('value')} | {str(p.get('evidence') or '')[:100]}")
+        P, R, F = self.overall()
+        lines.append(f"F1 {F:.3f} (P {P:.3f} R {R:.3f})")
+        return "\n".join(lines)
+
+
+def doc_of(url: str, docs: Iterable[str]) -> str | None:
+    for d in docs:
+        if str(url or "").endswith(d):
+            return d
+    return None
+
+
+def score(predicted: list[dict], gold: list[dict]) -> Score:
+    docs = sorted({g["doc"] for g in gold}, key=len, reverse=True)
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for p in predicted:
+        d = doc_of(p.get("url"), docs)
+        if d:
+            by_doc[d].append(p)
+    sc = Score()
+    for doc in sorted(set(docs)):
+        preds = list(by_doc[doc])
+        golds = sorted((g for g in gold if g["doc"] == doc), key=lambda g: bool(g.get("optional")))
+        for g in golds:
+            hit = next((p for p in preds if matches(g, p)), None)
+            if hit is not None:
+                preds.remove(hit)
+                sc.tp[g["kind"]] += 1
+            elif not g.get("optional"):
+                sc.fn[g["kind"]] += 1
+                sc.misses.append(g)
+        for p in preds:
+            sc.fp[str(p.get("kind"))] += 1
+            sc.extras.append((doc, p))
+    return sc
+
+
+def load_jsonl(path: str | Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def predict_file(path: Path) -> list[dict]:
+    """Parse and extract one local document the way `ingest` does, as export rows."""
+    from pipeline.extract import extract
+    from pipeline.models import OK
+    from pipeline.parse import parse_file
+    doc = parse_file(path)
+    if doc.status != OK:
+        return []
+    return [{**f.to_dict(), "url": doc.url} for f in extract(doc)]
+
+
+def evaluate_docs(gold: list[dict], docs_dir: Path) -> Score:
+    predicted: list[dict] = []
+    for name in sorted({g["doc"] for g in gold}):
+        path = docs_dir / name
+        if path.exists():
+            predicted.extend(predict_file(path))
+    return score(predicted, gold)
