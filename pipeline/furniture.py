@@ -29,7 +29,7 @@ FURNITURE_LINES = [
 
 
 def is_furniture_line(line: str) -> bool:
-    return any(p.match(line) for p in FURNITURE_LINES)
+    return any(p.match(line) for p in FURNITURE_LINES) or is_date_line(line)
 
 
 def is_teaser_heading(line: str) -> bool:
@@ -66,8 +66,21 @@ DEFAULT_REMOVE_SELECTORS = [
     "[id*=comment]", "[class*=binh-luan]", "[class*=breadcrumb]", "[class*=view-count]",
     "[class*=viewcount]", "[class*=luot-xem]", "[class*=luotxem]", "[class*=print]",
     "[class*=toolbar]", "[class*=banner]", "[class*=advert]", "[class~=ads]", "[class*=sidebar]",
-    "[class*=menu]", "[class*=counter]", "[class*=thong-ke]", "[class*=tags]",
+    "[class*=menu]", "[class*=counter]", "[class*=thong-ke]", "[class*=tags]", "[class*=views]",
+    "[class*=author]", "[class*=byline]",
 ]
+
+# What a date-and-counter line is made of ("21-10-2025 19:45 18342 lượt đọc", "Thứ Ba, 21/10/2025"):
+# a line with nothing else is furniture, the date having been read as metadata already.
+_DATE_LINE_PARTS = re.compile(
+    r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}\s*(?::|h|giờ)\s*\d{2}(?::\d{2})?|\d[\d.,]*\s*lượt\s*(?:xem|đọc|truy\s*cập)|"
+    r"lượt\s*(?:xem|đọc)\s*:?\s*\d[\d.,]*|gmt\s*[+-]\s*\d+|\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|"
+    r"cập\s+nhật|đăng\s+ngày|ngày|lúc|sáng|chiều|tối|am|pm)\b|[\s,|·\-:()/]+", re.I)
+
+
+def is_date_line(line: str) -> bool:
+    """A line of only dates, times, weekdays and view counts."""
+    return bool(re.search(r"\d", line)) and len(line) <= 80 and not _DATE_LINE_PARTS.sub("", line).strip()
 
 
 def remove_elements(tree, selectors: list[str]) -> list[str]:
@@ -86,6 +99,24 @@ def remove_elements(tree, selectors: list[str]) -> list[str]:
             if el.getparent() is not None and el.tag not in ("html", "body"):
                 el.drop_tree()
     return bad
+
+
+_RIGHT = re.compile(r"text-right|text-align\s*:\s*right|align-right", re.I)
+
+
+def remove_bylines(tree) -> list[str]:
+    """Remove the right-aligned short signature line Vietnamese articles end with (NukeViet's
+    `<p class="text-right"><strong>Tên tác giả</strong></p>`); returns the names removed."""
+    names = []
+    for el in list(tree.iter("p", "div")):
+        marks = f"{el.get('class', '')} {el.get('style', '')} {el.get('align', '')}"
+        if not (_RIGHT.search(marks) or el.get("align", "").lower() == "right"):
+            continue
+        text = " ".join(el.text_content().split())
+        if 0 < len(text) <= 60 and not re.search(r"[.!?;:]$", text) and len(text.split()) <= 8:
+            names.append(text)
+            el.drop_tree()
+    return names
 
 
 def remove_teaser_blocks(tree) -> None:

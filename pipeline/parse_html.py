@@ -59,6 +59,10 @@ def parse_html(body: bytes, url: str, source: Optional[SourceConfig] = None,
     meta = read_metadata(tree, url)
     attachments = find_attachments(tree, meta.get("base") or url)
 
+    _hoist_table_captions(tree)
+    bylines = furniture.remove_bylines(tree)
+    if bylines and not meta.get("author"):
+        meta["author"] = normalize_text(bylines[-1])
     bad = furniture.remove_elements(tree, furniture.DEFAULT_REMOVE_SELECTORS
                                     + list(source.remove_selectors if source else []))
     warnings += [f"remove_selectors: {s!r} is not valid CSS; fix it in sources.yaml" for s in bad]
@@ -98,6 +102,19 @@ def parse_html(body: bytes, url: str, source: Optional[SourceConfig] = None,
     return doc
 
 
+def _hoist_table_captions(tree) -> None:
+    """A table's <caption> becomes the paragraph before the table: it is the table's caption
+    for the extractor, never a row."""
+    for caption in list(tree.iter("caption")):
+        table = caption.getparent()
+        text = " ".join(caption.text_content().split())
+        caption.drop_tree()
+        if text and table is not None and table.getparent() is not None:
+            p = lxml.html.Element("p")
+            p.text = text
+            table.addprevious(p)
+
+
 def _same(a: str, b: str) -> bool:
     return bool(a and b) and furniture._key(a) == furniture._key(b)
 
@@ -135,7 +152,25 @@ def main_blocks(tree, url: str) -> list[Block]:
     text_blocks = [b for b in blocks if b.kind != "head"]
     if (len(text_blocks) <= 1 and len(walked) >= 3) or sum(1 for b in blocks if b.kind == "table") < walked_tables:
         return walked
-    return blocks
+    return _with_lead(blocks, walked)
+
+
+def _with_lead(blocks: list[Block], walked: list[Block]) -> list[Block]:
+    """Put back the lead (sapo) that trafilatura leaves out when it sits in its own box between
+    the headline and the body: full sentences found on the page between the two."""
+    first = next((b for b in blocks if b.kind == "p"), None)
+    if first is None:
+        return blocks
+    key = furniture._key(first.text)
+    end = next((i for i, b in enumerate(walked) if b.kind != "table" and furniture._key(b.text) == key), None)
+    start = next((i for i, b in enumerate(walked) if b.kind == "head"), None)
+    if end is None or start is None or start >= end:
+        return blocks
+    have = {furniture._key(b.text) for b in blocks if b.kind != "table"}
+    lead = [Block("p", b.text) for b in walked[start + 1:end]
+            if b.kind in ("p", "head") and len(b.text.split()) >= 12 and re.search(r"[.!?…]$", b.text)
+            and furniture._key(b.text) not in have and not furniture.is_furniture_line(b.text)]
+    return lead + blocks
 
 
 def _xml_blocks(xml: str) -> list[Block]:
