@@ -24,7 +24,7 @@ from typing import Any, Iterable, Optional
 from pipeline import store
 from pipeline.check import (POSITION_KINDS, Span, default_scale, describe, family, format_number,
                             infer_rankings, span_of, totals_compatible, written_decimals)
-from pipeline.reference import ascii_fold, parse_number, reference_rows, subject_key
+from pipeline.reference import parse_number, reference_rows, subject_key
 
 RULES = ("conflict", "arithmetic", "impossible", "target", "same_rank", "reference")
 PERCENT_TOLERANCE = 1.0      # points between a stated percentage and its own fraction

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Optional
 from pipeline import store
 from pipeline.errors import UsageError
 from pipeline.models import FACT_KINDS, Document, Fact
-from pipeline.reference import (INDEX_METRICS, canonical_subject, fold, metric_in, parse_number,
+from pipeline.reference import (canonical_subject, fold, index_metrics, metric_in, parse_number,
                                 province_name, subject_key)
 
 SUPPORTED, CONTRADICTED, DISPUTED, NOT_FOUND = "supported", "contradicted", "disputed", "not_found"
@@ -304,7 +304,7 @@ def claim_from_options(subject: Optional[str] = None, metric: Optional[str] = No
 
 
 def require_complete(claim: Claim) -> None:
-    if claim.year is None and (claim.metric in INDEX_METRICS or family(claim.kind) == "position"):
+    if claim.year is None and (claim.metric in index_metrics() or family(claim.kind) == "position"):
         raise UsageError(f"the claim about {claim.subject} ({claim.metric}) names no year; "
                          "add it (năm 2024) or pass --year")
 

@@ -69,23 +69,27 @@ def ascii_fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _provinces() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
-    """(folded name → canonical, ascii name → canonical for unique ones, centrally-run names)."""
-    path = Path(__file__).parent / "data" / "provinces.csv"
+    """(folded name → canonical, unaccented name → canonical for unique ones, centrally-run names),
+    from the project's reference data (pipeline/reference_data.py)."""
+    from pipeline import reference_data
     by_fold: dict[str, str] = {}
-    central: set[str] = {"Huế"}
-    with open(path, encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            for name in (row["name_until_2025"], row["name_from_2025"]):
-                by_fold[fold(name)] = name
-            if row["centrally_run_city_from_2025"] == "yes" and row["name_until_2025"] == row["name_from_2025"]:
-                central.add(row["name_until_2025"])
-    by_fold["huế"] = "Huế"
+    central: set[str] = set()
+    for p in reference_data.provinces():
+        by_fold[fold(p.name)] = p.name
+        by_fold.setdefault(fold(p.name_2025), p.name_2025)
+        if p.centrally_run_2025 and not p.merged:
+            central.add(p.name)
+    for old, new in reference_data.CANONICAL.items():     # "Thừa Thiên Huế" → "Huế"
+        by_fold[fold(old)] = new
     for alias, name in _ALIASES.items():
         by_fold[fold(alias)] = name
     by_ascii: dict[str, Optional[str]] = {}
     for key, name in by_fold.items():
         a = ascii_fold(key)
         by_ascii[a] = name if by_ascii.get(a, name) == name else None   # None: ambiguous
+    for name, aliases in reference_data.EXTRA_ALIASES.items():
+        for alias in aliases:
+            by_ascii.setdefault(ascii_fold(alias), name)
     return by_fold, {k: v for k, v in by_ascii.items() if v}, frozenset(central)
 
 
@@ -172,40 +176,16 @@ def parse_number(text: str) -> tuple[float, int]:
 
 # --- metrics ---------------------------------------------------------------------------------
 
-# Vocabulary of ../shared/spec/facts.md; the longest name wins ("hoạt động chính quyền số"
-# before "chính quyền số").
-METRIC_NAMES: dict[str, list[str]] = {
-    "dti.government_activity": ["hoạt động chính quyền số"],
-    "dti.economy_activity": ["hoạt động kinh tế số"],
-    "dti.society_activity": ["hoạt động xã hội số"],
-    "dti.government": ["chính quyền số"],
-    "dti.economy": ["kinh tế số"],
-    "dti.society": ["xã hội số"],
-    "dti.awareness": ["nhận thức số"],
-    "dti.institutions": ["thể chế số"],
-    "dti.infrastructure": ["hạ tầng số"],
-    "dti.workforce": ["nhân lực số"],
-    "dti.cybersecurity": ["an toàn thông tin mạng", "an toàn thông tin"],
-    "ict_index": ["ict-index", "ict index"],
-    "pci": ["pci", "năng lực cạnh tranh"],
-    "par_index": ["par index", "cải cách hành chính"],
-    "papi": ["papi"],
-    "sipas": ["sipas", "hài lòng"],
-    "dti": ["dti", "chuyển đổi số"],
-}
-# Ranked indices: a claim about one of them must say which year.
-INDEX_METRICS = frozenset(METRIC_NAMES)
-
-
 def metric_in(text: str) -> Optional[str]:
-    """The vocabulary metric a header or phrase names, longest name first; None if none."""
-    a = ascii_fold(text)
-    pairs = sorted(((ascii_fold(n), m) for m, names in METRIC_NAMES.items() for n in names),
-                   key=lambda p: -len(p[0]))
-    for name, metric in pairs:
-        if re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", a):
-            return metric
-    return None
+    """The vocabulary metric a header or phrase names (the extractor's own rules); None if none."""
+    from pipeline.extract.metrics import find_metrics
+    return next((m.id for m in find_metrics(text or "") if m.vocab), None)
+
+
+def index_metrics() -> frozenset[str]:
+    """Ranked indices: a claim about one of them must say which year."""
+    from pipeline.extract.metrics import VOCABULARY
+    return frozenset(VOCABULARY)
 
 
 # --- reference tables ------------------------------------------------------------------------

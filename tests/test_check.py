@@ -258,18 +258,32 @@ def test_cli_exit_codes(db_path):
     assert r.exit_code == 2 and "--year" in r.output
 
 
-def test_cli_sentence_with_option_overrides(db_path, monkeypatch):
-    """A sentence the extractor reads, completed by an option (here the year)."""
-    import pipeline.extract as ex
+def _extractor_reads(sentence: str) -> None:
+    from pipeline.extract import extract
+    if not extract(Document(url="claim:", text=sentence, doc_type="txt")):
+        pytest.skip("the extractor does not read this sentence yet")
 
-    def extract(doc):
-        return [Fact(subject="Lào Cai", subject_type="province", metric="dti", metric_phrase="DTI",
-                     kind="score", value=0.72, scale=1, evidence=doc.text, start=0, end=len(doc.text))]
-    monkeypatch.setattr(ex, "extract", extract)
-    r = CliRunner().invoke(cli, ["check", "--db", db_path, "Lào Cai đạt 0,72 điểm DTI", "--year", "2024",
-                                 "--json"])
+
+def test_cli_sentence_completed_by_an_option(db_path):
+    """The sentence names no year; --year completes it, and 0,72 is read with its two decimals."""
+    sentence = "Lào Cai đạt 0,72 điểm về chỉ số chuyển đổi số"
+    _extractor_reads(sentence)
+    runner = CliRunner()
+    r = runner.invoke(cli, ["check", "--db", db_path, sentence])
+    assert r.exit_code == 2 and "names no year" in r.output
+    r = runner.invoke(cli, ["check", "--db", db_path, sentence, "--year", "2024", "--json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)[0]["verdict"] == "supported"
+    [result] = json.loads(r.output)
+    assert result["verdict"] == "supported" and result["claim"]["decimals"] == 2
+
+
+def test_cli_sentence_with_two_figures_gets_two_verdicts(db_path):
+    sentence = "Lào Cai xếp thứ 14/34 tỉnh, thành phố về mức độ chuyển đổi số năm 2024, đạt 0,7167 điểm."
+    _extractor_reads(sentence)
+    r = CliRunner().invoke(cli, ["check", "--db", db_path, sentence, "--json"])
+    assert r.exit_code == 0, r.output
+    verdicts = {x["claim"]["kind"]: x["verdict"] for x in json.loads(r.output)}
+    assert verdicts == {"rank": "disputed", "score": "supported"}
 
 
 # --- through ingest, with the real extractor -------------------------------------------------
