@@ -238,6 +238,10 @@ def check(claim, db, subject, subject_type, metric, year, kind, value, total, sc
                      if v is not None}
         if value is not None:
             overrides.update(ck.parse_value(value, kind))
+        if is_target:
+            overrides["is_target"] = True
+        if qualifier != "exact":
+            overrides["qualifier"] = qualifier
         claims = [ck.Claim(**{**c.__dict__, **overrides}) for c in claims] if overrides else claims
     else:
         claims = [ck.claim_from_options(subject, metric, year, kind, value, subject_type, total, scale,
