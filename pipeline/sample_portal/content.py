@@ -28,6 +28,9 @@ class SiteSpec:
     page_path: str              # further pages: {listing} and {page}
     per_page: int
     home_title: str
+    # CSS selectors of site-specific furniture for the sources config (sources.yaml's
+    # remove_selectors); the parser's defaults handle the common kinds.
+    remove_selectors: tuple[str, ...] = ()
 
 
 SITES: dict[str, SiteSpec] = {s.name: s for s in [
@@ -42,7 +45,8 @@ SITES: dict[str, SiteSpec] = {s.name: s for s in [
     SiteSpec(name="thoibaoso", outlet="Thời báo Số (mẫu)", province=None, family="national",
              article_path="/thoibaoso/{category}/{slug}-{id}.html",
              listing_path="/thoibaoso/{category}", page_path="{listing}?trang={page}", per_page=10,
-             home_title="Thời báo Số - tin công nghệ và chuyển đổi số (bản mẫu)"),
+             home_title="Thời báo Số - tin công nghệ và chuyển đổi số (bản mẫu)",
+             remove_selectors=(".detail-info", ".box-most-read")),
 ]}
 
 CATEGORY_NAMES = {

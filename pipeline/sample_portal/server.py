@@ -171,6 +171,8 @@ class Portal:
                            "start_urls": [base + listing_url(spec, c) for c in _categories(spec)]}
             if spec.province:
                 entry["province"] = spec.province
+            if spec.remove_selectors:
+                entry["remove_selectors"] = list(spec.remove_selectors)
             if spec.family == "newspaper":
                 entry["allow"] = [r"/baolaocai/[a-z0-9-]+/[a-z0-9-]+-post\d+\.html$"]
                 entry["follow"] = [r"/baolaocai/[a-z0-9-]+(\?page=\d+)?$"]
