@@ -97,6 +97,7 @@ class WarcArchive:
                                         http_headers=StatusAndHeaders(f"{status} {reason}".strip(), resp_headers,
                                                                       protocol="HTTP/1.1"),
                                         warc_headers_dict=warc_headers)
+            req.rec_headers.add_header("WARC-Concurrent-To", resp.rec_headers.get_header("WARC-Record-ID"))
             w.write_record(req)
             offset = self._file.tell()
             w.write_record(resp)
