@@ -143,7 +143,7 @@ def _select_content(tree, selector: str):
 def main_blocks(tree, url: str) -> list[Block]:
     """The article's blocks by trafilatura; a plain walk when trafilatura flattens or drops a
     short page (it falls back to one paragraph of everything below its size threshold)."""
-    walked = walk_blocks(tree)
+    walked = walk_blocks(_article_scope(tree))
     xml = trafilatura.extract(copy.deepcopy(tree), url=url, output_format="xml", include_tables=True,
                               include_comments=False, include_images=False, favor_precision=False,
                               deduplicate=False)
@@ -171,6 +171,35 @@ def _with_lead(blocks: list[Block], walked: list[Block]) -> list[Block]:
             if b.kind in ("p", "head") and len(b.text.split()) >= 12 and re.search(r"[.!?…]$", b.text)
             and furniture._key(b.text) not in have and not furniture.is_furniture_line(b.text)]
     return lead + blocks
+
+
+def _article_scope(tree):
+    """For the plain walk: from the headline on, inside the nearest container of the headline
+    that also holds paragraphs (the page's logo, menus and category labels stay out)."""
+    h1 = next(iter(tree.iter("h1")), None)
+    if h1 is None:
+        return tree
+    scope = h1.getparent()
+    while scope is not None and scope.tag not in ("body", "html") and not any(
+            p.text_content().strip() for p in scope.iter("p", "table") if not h1 in p.iterancestors()):
+        scope = scope.getparent()
+    if scope is None or scope.tag in ("body", "html"):
+        return tree
+    copy_ = copy.deepcopy(scope)
+    head = next(iter(copy_.iter("h1")))
+    # drop what precedes the headline inside the container (category labels, breadcrumbs)
+    for el in list(head.itersiblings(preceding=True)):
+        el.drop_tree()
+    ancestor = head.getparent()
+    while ancestor is not None and ancestor is not copy_:
+        for el in list(ancestor.itersiblings(preceding=True)):
+            el.drop_tree()
+        ancestor = ancestor.getparent()
+    wrapper = lxml.html.Element("html")
+    body = lxml.html.Element("body")
+    body.append(copy_)
+    wrapper.append(body)
+    return wrapper
 
 
 def _xml_blocks(xml: str) -> list[Block]:
