@@ -194,10 +194,10 @@ class Claim:
 
 def format_number(value: float, decimals: Optional[int] = None) -> str:
     """Vietnamese style: 1.168, 0,7167, 760,39."""
+    from pipeline.extract.numbers import format_vietnamese
     if decimals is None:
         decimals = 0 if float(value).is_integer() else written_decimals(value)
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return format_vietnamese(value, decimals)
 
 
 def describe(kind: str, value: float, total: Optional[float] = None, scale: Optional[float] = None,

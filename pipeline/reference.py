@@ -146,32 +146,22 @@ def subject_key(name: str, subject_type: str) -> tuple[str, str]:
 
 # --- numbers ---------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^[+-]?\d[\d.,]*$")
-
-
 def parse_number(text: str) -> tuple[float, int]:
-    """A number as Vietnamese writes it → (value, decimals written).
+    """A number as Vietnamese writes it → (value, decimals written), by the extractor's rules.
 
-    `0,7167` → (0.7167, 4); `760,39` → (760.39, 2); `1.000` → (1000, 0); `1.168` → (1168, 0).
-    A point followed by groups of three digits is a thousands separator; a point elsewhere
-    (`0.7167`, a machine-written CSV) is a decimal point.
+    `0,7167` → (0.7167, 4); `0,70` → (0.7, 2); `760,39` → (760.39, 2); `1.000` → (1000, 0).
+    The decimals are what the writer's rounding allows, so they are kept apart from the value.
     """
+    from pipeline.extract.numbers import parse_number as value_of
     s = (text or "").strip().replace(" ", "").replace("\u00a0", "").rstrip("%")
-    if not _NUMBER.match(s):
+    sign = -1.0 if s.startswith("-") else 1.0
+    s = s.lstrip("+-")
+    value = value_of(s) if s else None
+    if value is None:
         raise ValueError(f"not a number: {text!r}")
-    if "," in s and "." in s:
-        if s.rfind(",") > s.rfind("."):
-            s = s.replace(".", "").replace(",", ".")
-        else:
-            s = s.replace(",", "")
-    elif "," in s:
-        s = s.replace(",", ".")
-    elif "." in s and re.fullmatch(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+", s):
-        s = s.replace(".", "")
-    if s.count(".") > 1:
-        raise ValueError(f"not a number: {text!r}")
-    decimals = len(s.split(".")[1]) if "." in s else 0
-    return float(s), decimals
+    digits = int(re.sub(r"\D", "", s))
+    decimals = next(d for d in range(len(s) + 1) if abs(value * 10 ** d - digits) < 1e-6 * max(1, digits))
+    return sign * value, decimals
 
 
 # --- metrics ---------------------------------------------------------------------------------
