@@ -32,6 +32,9 @@ def find_years(text: str) -> list[YearMention]:
         before = text[max(0, m.start() - 40):m.start()].lower()
         after = text[m.end():m.end() + 12]
         role = "plain"
+        if re.match(r"\s*[-–]\s*(?:19|20)\d{2}(?!\d)", after) and not re.search(r"(?:nhiệm\s+kỳ|khóa|khoá)\s+$", before):
+            out.append(YearMention(m.start(), m.end(), int(m.group(1)), "period_start"))
+            continue
         if re.search(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:\d{4}\s*(?:và|,)\s*)?$", before) or \
                 re.search(r"(?:nhiệm\s+kỳ|khóa|khoá)\s+$", before):
             role = "compare"

@@ -160,6 +160,13 @@ AGENCY_RE = re.compile(rf"(?<![\w])(?:{'|'.join(AGENCY_HEADS)})(?=\s+[{UPPER}]|\
 STANDALONE_AGENCY_RE = re.compile(r"(?<![\w])(Tỉnh\s+đoàn|Thành\s+đoàn|Công\s+an\s+tỉnh|Thanh\s+tra\s+tỉnh|"
                                   r"Văn\s+phòng\s+(?:UBND|HĐND|Ủy\s+ban\s+nhân\s+dân)\s+tỉnh|Văn\s+phòng\s+Tỉnh\s+ủy|"
                                   r"Văn\s+phòng\s+Đoàn\s+ĐBQH(?:\s+và\s+HĐND)?\s+tỉnh)(?![\w])")
+CENTRAL_AGENCY_RE = re.compile(
+    r"(?<![\w])(Viện\s+Hàn\s+lâm\s+Khoa\s+học\s+(?:và\s+Công\s+nghệ|Xã\s+hội)\s+Việt\s+Nam|"
+    r"Ủy\s+ban\s+Quản\s+lý\s+vốn\s+nhà\s+nước\s+tại\s+doanh\s+nghiệp|Ủy\s+ban\s+Dân\s+tộc|"
+    r"Đài\s+Truyền\s+hình\s+Việt\s+Nam|Đài\s+Tiếng\s+nói\s+Việt\s+Nam|Thông\s+tấn\s+xã\s+Việt\s+Nam|"
+    r"Bảo\s+hiểm\s+xã\s+hội\s+Việt\s+Nam|Ngân\s+hàng\s+Nhà\s+nước(?:\s+Việt\s+Nam)?|Thanh\s+tra\s+Chính\s+phủ|"
+    r"Văn\s+phòng\s+Chính\s+phủ|Kiểm\s+toán\s+(?:N|n)hà\s+nước|Viện\s+Kiểm\s+sát\s+nhân\s+dân\s+tối\s+cao|"
+    r"Tòa\s+án\s+nhân\s+dân\s+tối\s+cao|Đại\s+học\s+Quốc\s+gia\s+(?:Hà\s+Nội|Thành\s+phố\s+Hồ\s+Chí\s+Minh))(?![\w])")
 MINISTRY_RE = re.compile(rf"(?<![\w])(?:Bộ|Ngân\s+hàng\s+Nhà\s+nước\s+Việt\s+Nam|Văn\s+phòng\s+Chính\s+phủ|Thanh\s+tra\s+Chính\s+phủ)"
                          rf"(?=\s+[{UPPER}])")
 COUNTRY_RE = re.compile(r"(?<![\w])(Việt\s+Nam|nước\s+ta)(?![\w])")
@@ -177,6 +184,13 @@ trở này đó ấy""".split())
 _NAME_CONTINUE = set("""tế chính dục tạo động binh hội trường thông tin truyền nghệ học tư vụ pháp dựng tải nghiệp
 triển thôn hóa hoá thao lịch hoạch đầu tượng nguyên ngoại nội thương dân tộc giáo tôn trị chức vận tuyên
 kiểm tra sát án lao cứu khoa hình phát thanh""".split())
+
+
+def _starts_new_name(rest: str) -> bool:
+    """Does `rest` open another subject (a new agency, ministry, province or district)?"""
+    return bool(AGENCY_RE.match(rest) or MINISTRY_RE.match(rest) or CENTRAL_AGENCY_RE.match(rest) or
+                STANDALONE_AGENCY_RE.match(rest) or
+                re.match(rf"(?:{PROVINCE_PREFIX}|{DISTRICT_PREFIX})\s", rest) or province_regex().match(rest))
 
 
 def _name_end(text: str, pos: int, limit: int) -> int:
@@ -201,9 +215,7 @@ def _name_end(text: str, pos: int, limit: int) -> int:
         if tok == ",":
             # a comma continues a name only before a capitalised word that is not a new head
             rest = text[tok_end:limit]
-            if re.match(rf"\s*[{UPPER}]", rest) and not AGENCY_RE.match(rest.lstrip()) and \
-                    not re.match(rf"\s*(?:{PROVINCE_PREFIX}|{DISTRICT_PREFIX})\s", rest) and \
-                    not province_regex().match(rest.lstrip()):
+            if re.match(rf"\s*[{UPPER}]", rest) and not _starts_new_name(rest.lstrip()):
                 i = tok_end
                 continue
             break
@@ -211,8 +223,9 @@ def _name_end(text: str, pos: int, limit: int) -> int:
             last_cap, n_lower = True, 0
             end = tok_end
         elif tok == "và":
-            nxt = re.match(rf"\s*[{UPPER}]", text[tok_end:limit])
-            if not nxt:
+            rest = text[tok_end:limit]
+            nxt = re.match(rf"\s*[{UPPER}]", rest)
+            if not nxt or _starts_new_name(rest.lstrip()):
                 break
         elif tok in ("tỉnh", "thành", "phố", "huyện") and last_cap is not None:
             # 'Truyền hình tỉnh', 'Văn phòng UBND tỉnh': the trailing province word
@@ -257,6 +270,8 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
             prefix = "thành phố"
         name = prefix + " " + _spaces(raw)
         found.append(SubjectMention(m.start(), m.end(), name, "district", default_province))
+    for m in re.finditer(r"(?<![\w])([Qq]uận)\s+(\d{1,2})(?![\w,.]\d)", text):
+        found.append(SubjectMention(m.start(), m.end(), "quận " + m.group(2), "district", default_province))
     for m in re.finditer(rf"(?<![\w])({COMMUNE_PREFIX})\s+([{UPPER}][\wÀ-ỹ]*(?:\s+[{UPPER}][\wÀ-ỹ]*){{0,3}})", text):
         name = _spaces(m.group(1)) + " " + _spaces(m.group(2))
         found.append(SubjectMention(m.start(), m.end(), name, "other", default_province))
@@ -264,6 +279,8 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
         found.append(SubjectMention(m.start(), m.end(), province_aliases()[m.group("name")]
                                     if m.group("name") in province_aliases()
                                     else canonical_province(m.group("name")), "province"))
+    for m in CENTRAL_AGENCY_RE.finditer(text):
+        found.append(SubjectMention(m.start(), m.end(), _spaces(m.group(1)), "ministry"))
     for m in AGENCY_RE.finditer(text):
         end = _name_end(text, m.end(), min(len(text), m.end() + 90))
         if end <= m.end():
@@ -285,7 +302,9 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
         if re.match(r"Bộ\s+(chỉ\s+số|tiêu\s+chí|Chính\s+trị|CHQS|Chỉ\s+huy)", name, re.I):
             continue
         before = text[max(0, m.start() - 30):m.start()].lower()
-        attribution = bool(re.search(r"(của|theo|do|bởi|từ|tại|cùng)\s*$", before))
+        after = text[m.start() + len(name):m.start() + len(name) + 30].lower()
+        attribution = bool(re.search(r"(của|theo|do|bởi|từ|tại|cùng|được|vừa\s+được)\s*$", before)) or \
+            bool(re.match(r"\s*(?:vừa\s+|đã\s+|chính\s+thức\s+)?(?:công\s+bố|ban\s+hành|tổ\s+chức|đánh\s+giá\s+và)", after))
         found.append(SubjectMention(m.start(), m.start() + len(name), name, "ministry", None, attribution))
     for m in COUNTRY_RE.finditer(text):
         if COUNTRY_NOT.search(text[max(0, m.start() - 60):m.start()]):

@@ -220,7 +220,7 @@ class SentenceExtractor:
         return None, "", None
 
     def year_for(self, a: Analysis, start: int, mention: Optional[MetricMention], metric: Optional[str],
-                 target: bool) -> Optional[int]:
+                 target: bool, end: Optional[int] = None) -> Optional[int]:
         from pipeline.extract.context import _year_after
         if target:
             due = [y for y in a.years if y.role in ("deadline", "period_end", "plain", "vision")]
@@ -228,13 +228,21 @@ class SentenceExtractor:
                 pref = [y for y in due if y.role in ("deadline", "period_end")] or due
                 return max(pref, key=lambda y: (y.role != "vision", -abs(y.start - start))).year
             return self.state.target_year or self.ctx.title_year
-        if mention is not None:
+        if end is not None:
+            m = re.match(r"\s*(?:(?:vào\s+|trong\s+|của\s+)?năm\s+|\(\s*)((?:19|20)\d{2})(?![\d/])", a.text[end:end + 20])
+            if m:
+                return int(m.group(1))
+        usable = [y for y in a.years if y.role in ("plain", "period_end", "deadline")]
+        if mention is not None and abs(mention.start - start) < 120:
             y = _year_after(a.text, mention.end)
-            if y:
+            if y and any(u.year == y for u in usable):
                 return y
-        cands = [y for y in a.years if y.role in ("plain", "period_end", "deadline")]
-        if cands:
-            return min(cands, key=lambda y: abs(y.start - start)).year
+        if usable:
+            # the closest year, preferring one before the figure in its own clause
+            def dist(y):
+                d = abs(y.start - start)
+                return d if y.start < start else d * 1.5
+            return min(usable, key=dist).year
         if self.state.year:
             return self.state.year
         if metric and metric in self._vocab():
@@ -257,7 +265,11 @@ class SentenceExtractor:
     def is_target(self, a: Analysis, pos: int) -> bool:
         """A goal or plan: a target cue earlier in the sentence (outside closed parentheses) with no
         achievement between it and the figure's own clause, or a paragraph opened by a target frame."""
-        head = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), a.text[:pos])
+        head = a.text[:pos]
+        for subj in a.subjects:   # cue words inside names ('Bộ Kế hoạch và Đầu tư') do not count
+            if subj.start >= 0 and subj.end <= pos:
+                head = head[:subj.start] + " " * (subj.end - subj.start) + head[subj.end:]
+        head = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), head)
         clause = head[head.rfind(";") + 1:]
         cue_end = self._target_cue_end(head)
         if cue_end is not None:
@@ -439,7 +451,7 @@ class SentenceExtractor:
         if subj is None:
             return out
         target = self.is_target(a, start)
-        year = self.year_for(a, start, mm, metric, target)
+        year = self.year_for(a, start, mm, metric, target, end)
         subjects = [subj]
         if subj.start >= 0 and subj in a.subjects and re.search(r"(?:cùng|đều|đồng)\s+\S*\s*$", a.text[:start], re.I):
             subjects = self.coordinated(a.subjects, subj, a.text)
@@ -450,7 +462,7 @@ class SentenceExtractor:
                 metrics = [(x.id, x.phrase, x) for x in chain]
         for s in subjects:
             for mid, ph, m2 in metrics:
-                y = year if m2 is mm else self.year_for(a, start, m2, mid, target)
+                y = year if m2 is mm else self.year_for(a, start, m2, mid, target, end)
                 out.append(self.make(a, rule, "rank", value, s, mid, ph, y, start, total=total, target=target))
         return out
 
@@ -545,7 +557,7 @@ class SentenceExtractor:
                 if subj is None:
                     continue
                 target = self.is_target(a, m.start())
-                year = self.year_for(a, m.start(), mm, metric, target)
+                year = self.year_for(a, m.start(), mm, metric, target, end)
                 out.append(self.make(a, "top", kind, n, subj, metric, phrase, year, m.start(), target=target))
                 a.consumed.add(m.start("num"))
         return out
@@ -566,7 +578,7 @@ class SentenceExtractor:
             if subj is None:
                 continue
             target = self.is_target(a, m.start())
-            year = self.year_for(a, m.start(), mm, metric, target)
+            year = self.year_for(a, m.start(), mm, metric, target, m.end())
             out.append(self.make(a, "change", "rank_change", sign * n, subj, metric, phrase, year, m.start(),
                                  target=target))
             a.consumed.add(m.start("num"))
@@ -644,7 +656,7 @@ class SentenceExtractor:
                 metrics = [(x.id, x.phrase, x) for x in chain]
             q, _ = qualifier_before(text, start if rule != "perfect" else start)
             for mid, ph, m2 in metrics:
-                year = self.year_for(a, start, m2, mid, target)
+                year = self.year_for(a, start, m2, mid, target, end)
                 out.append(self.make(a, rule, "score", value, subj, mid, ph, year, start,
                                      scale=self._scale(value, mid, scale), unit="điểm", qualifier=q, target=target))
             a.consumed.add(num_start)
