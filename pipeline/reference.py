@@ -138,6 +138,7 @@ def canonical_subject(name: str, subject_type: Optional[str] = None) -> tuple[st
     return name, subject_type
 
 
+@functools.lru_cache(maxsize=8192)    # audit asks for the same few hundred names many times
 def subject_key(name: str, subject_type: str) -> tuple[str, str]:
     """What two subjects must share to be the same: type and folded canonical name."""
     canon, stype = canonical_subject(name, subject_type)
