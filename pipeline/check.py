@@ -17,7 +17,7 @@ from pipeline import store
 from pipeline.errors import UsageError
 from pipeline.models import FACT_KINDS, Document, Fact
 from pipeline.reference import (canonical_subject, fold, index_metrics, metric_in, parse_number,
-                                province_name, subject_key)
+                                subject_key)
 
 SUPPORTED, CONTRADICTED, DISPUTED, NOT_FOUND = "supported", "contradicted", "disputed", "not_found"
 SUPPORTS, CONTRADICTS, CONSISTENT = "supports", "contradicts", "consistent"
@@ -226,13 +226,9 @@ def claim_from_fact(fact: Fact, text: str) -> Claim:
 
 def _missing_parts(text: str) -> list[str]:
     """What a sentence lacks to be a claim, read roughly, for the error message."""
+    from pipeline.extract.gazetteer import find_subjects
     missing = []
-    words = re.findall(r"[\w.]+", text)
-    has_subject = any(province_name(" ".join(words[i:i + n])) for n in (1, 2, 3, 4)
-                      for i in range(len(words) - n + 1))
-    has_subject = has_subject or bool(re.search(r"\b(?:Sở|Ban|Văn phòng|huyện|quận|thị xã|thành phố)\s+\w",
-                                                text))
-    if not has_subject:
+    if not find_subjects(text):
         missing.append("subject (a province, district or agency name)")
     if not re.search(r"\d|dẫn đầu|đứng đầu|đứng cuối|cuối bảng|\btop\b|\btốp\b", text, re.IGNORECASE):
         missing.append("figure (a rank, score, percentage or count)")
