@@ -83,6 +83,7 @@ class DocContext:
     dti_year_explicit: Optional[int] = None   # the DTI year as the text states it (not inferred)
     national: bool = False                     # about the whole country, no one province
     sections: dict = field(default_factory=dict)  # paragraph index → due year of a target section (or 0)
+    ranking_lines: dict = field(default_factory=dict)  # paragraph index → metric of a numbered ranking list
     notes: dict = field(default_factory=dict)
 
 
@@ -114,7 +115,35 @@ def build_context(doc: Document) -> DocContext:
                                                    title + "\n" + text[:3000], re.I))
     return DocContext(province=province, ref_year=ref, dti_year=dti_year, title_year=title_year,
                       dti_doc=dti_doc, title=title, dti_year_explicit=explicit, national=national,
-                      sections=target_sections(text, ref))
+                      sections=target_sections(text, ref), ranking_lines=ranking_lines(text))
+
+
+def ranking_lines(text: str) -> dict:
+    """Paragraphs that are numbered lines of a ranking ('1. Sở Tư pháp: 776,10 điểm'): at least
+    two consecutive numbered lines holding a score, under text that speaks of a ranking."""
+    lines = text.split("\n")
+    out: dict = {}
+    run: list = []
+    line_re = re.compile(r"^\s*(?:Hạng\s+|Thứ\s+)?\d{1,3}\s*[.):]\s+\S.{0,120}?(?:[:\-–(]|với|đạt)\s*\d[\d.,]*\s*(?:/\s*[\d.]+\s*)?(?:điểm)?")
+
+    def flush():
+        if len(run) >= 2:
+            context = "\n".join(lines[max(0, run[0] - 6):run[0]])
+            if re.search(r"xếp\s+hạng|kết\s+quả|bảng|đứng\s+đầu|dẫn\s+đầu|thứ\s+tự|điểm", context, re.I):
+                ms = [m for m in find_metrics(context) if m.vocab]
+                for i in run:
+                    out[i] = ms[-1].id if ms else None
+        run.clear()
+
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if line_re.match(line):
+            run.append(i)
+        else:
+            flush()
+    flush()
+    return out
 
 
 HEADING_RE = re.compile(r"^(?:[IVX]+|[A-Z]|\d+(?:\.\d+)*)[.)]\s+\S")

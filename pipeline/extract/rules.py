@@ -33,7 +33,10 @@ NOT_RANK_BEFORE = re.compile(r"(?:lần|năm|kỳ|khóa|khoá|đợt|phiên|ngà
 RANK1_RE = re.compile(
     r"(?<!người\s)(?P<trigger>(?:đứng|xếp)\s+(?:ở\s+)?(?:vị\s+trí\s+)?(?:đầu|số\s+(?:1|một)|thứ\s+nhất)(?!\s+(?:tiên|đoàn))|"
     r"dẫn\s+đầu|quán\s+quân|giữ\s+ngôi\s+(?:đầu|vương)|vị\s+trí\s+(?:số\s+(?:1|một)|dẫn\s+đầu|cao\s+nhất)|"
-    r"xếp\s+(?:hạng\s+)?cao\s+nhất)", re.I)
+    r"xếp\s+(?:hạng\s+)?cao\s+nhất|(?:xếp\s+)?hạng\s+nhất|giữ\s+ngôi\s+đầu|ranked\s+#\s*1|No\.?\s*1(?!\d)|#1(?!\d))", re.I)
+RANK_EN_RE = re.compile(r"(?P<trigger>(?:ranked|vị\s+trí|hạng|đứng|giữ|lên|xếp|ở)\s+)(?:#|No\.?\s*)(?P<num>\d{1,3})(?!\d)|"
+                        r"(?P<runner>runner[-\s]up|á\s+quân|hạng\s+nhì|ngôi\s+nhì)", re.I)
+LAST_RE = re.compile(r"(?:xếp|đứng|nằm|ở)\s+(?:ở\s+)?(?:vị\s+trí\s+)?(?:cuối\s+cùng|cuối\s+bảng|cuối)(?!\s+(?:năm|kỳ|tháng))", re.I)
 GROUP_NOUN = (r"(?:tỉnh,?\s*thành(?:\s+phố)?|tỉnh,?\s*thành|tỉnh|thành\s+phố|địa\s+phương|đơn\s+vị|cơ\s+quan|huyện|"
               r"sở,?\s*(?:ban,?\s*)?ngành|bộ,?\s*ngành|bộ|quốc\s+gia|nước|xã|phường|doanh\s+nghiệp)")
 TOP_RE = re.compile(
@@ -49,6 +52,7 @@ LIST_INTRO_RE = re.compile(
 CHANGE_RE = re.compile(
     rf"(?P<verb>tăng|giảm|tụt|lên|xuống|vượt|thăng|vươn\s+lên|nhảy|rơi|lùi|cải\s+thiện|sụt|mất)\s+(?:thêm\s+|tới\s+|đến\s+|liền\s+)?"
     rf"(?P<num>{INT}|{NUMWORD})\s+(?:bậc|hạng|vị\s+trí|thứ\s+hạng|bậc\s+xếp\s+hạng)", re.I)
+PILLARS = [("dti.government", "Chính quyền số"), ("dti.economy", "Kinh tế số"), ("dti.society", "Xã hội số")]
 UP_VERBS = ("tăng", "lên", "vượt", "thăng", "vươn", "nhảy", "cải")
 POINT_NOUNS = re.compile(r"\s*(?:cầu|quan\s+trọng|trường|du\s+lịch|giao\s+dịch|bán|phát|truy\s+cập|wifi|wi-fi|kết\s+nối|"
                          r"dân\s+cư|đỗ|sạt|nóng|tiêm|thu|cung\s+cấp|phục\s+vụ|tiếp\s+nhận|trạm|di\s+tích|đến|dừng|"
@@ -102,6 +106,7 @@ class SentenceState:
     subject: Optional[SubjectMention] = None
     target_year: Optional[int] = None
     in_target_frame: bool = False
+    metric: Optional[MetricMention] = None
 
 
 @dataclass
@@ -213,7 +218,10 @@ class SentenceExtractor:
                  and mm.start - end < 90 and re.search(r"(?:về|trong|của|theo|ở)\s", text[end:mm.start])]
         if after:
             return after[0].id, after[0].phrase, after[0]
-        # 4. a ranking in a digital-transformation text is the DTI
+        # 4. 'chỉ số này', 'trụ cột này': the metric the previous sentence named
+        if self.state.metric is not None and re.search(r"(?:chỉ\s+số|trụ\s+cột)\s+(?:này|đó|trên)", text, re.I):
+            return self.state.metric.id, self.state.metric.phrase, None
+        # 5. a ranking in a digital-transformation text is the DTI
         if kind in ("rank", "top_n", "bottom_n", "rank_change", "score") and (
                 self.ctx.dti_doc or re.search(r"chuyển\s+đổi\s+số|DTI", text, re.I)):
             return "dti", "chuyển đổi số", None
@@ -314,7 +322,8 @@ class SentenceExtractor:
                 self.state.target_year = self.ctx.sections[s.paragraph] or None
         a = self.analyse(s)
         facts: list[Fact] = []
-        for rule in (self.rule_lists, self.rule_respectively, self.rule_rank, self.rule_rank1, self.rule_top,
+        for rule in (self.rule_ranking_line, self.rule_lists, self.rule_respectively, self.rule_rank, self.rule_rank_en,
+                     self.rule_last, self.rule_rank1, self.rule_top,
                      self.rule_change, self.rule_score, self.rule_percent, self.rule_count):
             facts.extend(rule(a))
         self._update_state(a)
@@ -327,6 +336,8 @@ class SentenceExtractor:
         explicit = [x for x in a.subjects if x.type == "province" and not x.attribution]
         if explicit:
             self.state.subject = explicit[-1]
+        if a.metrics:
+            self.state.metric = a.metrics[-1]
         future = [y for y in a.years if y.role in ("deadline", "period_end")
                   and (self.ctx.ref_year is None or y.year >= self.ctx.ref_year)]
         cue_end = self._target_cue_end(a.text)
@@ -351,6 +362,29 @@ class SentenceExtractor:
         return float(r[0]) if r else None
 
     # ----------------------------------------------------------------- rules
+    def rule_ranking_line(self, a: Analysis) -> list[Fact]:
+        """A line of a ranking written as text: 'N. Subject: score điểm' under a ranking heading."""
+        m = re.match(r"\s*(?:Hạng\s+|Thứ\s+)?(\d{1,3})\s*[.):]\s+", a.text)
+        if not m or a.s.paragraph not in self.ctx.ranking_lines:
+            return []
+        subj = next((x for x in a.subjects if x.start == m.end()), None)
+        if subj is None:
+            return []
+        rank = float(m.group(1))
+        metric = self.ctx.ranking_lines[a.s.paragraph] or "dti"
+        year = self.ctx.dti_year if metric in self._vocab() else None
+        out = [self.make(a, "ranking_line", "rank", rank, subj, metric, "xếp hạng", year, m.start(1))]
+        a.consumed.add(m.start(1))
+        sc = re.match(r"\s*(?:[:\-–(]|với|đạt)\s*(\d[\d.,]*)\s*(?:/\s*(1\.000|1000|100|1))?\s*(?:điểm)?", a.text[subj.end:])
+        if sc:
+            v = parse_number(sc.group(1))
+            if v is not None:
+                explicit = parse_number(sc.group(2)) if sc.group(2) else None
+                out.append(self.make(a, "ranking_line", "score", v, subj, metric, "điểm", year, subj.end,
+                                     scale=self._scale(v, metric, explicit), unit="điểm"))
+                a.consumed.add(subj.end + sc.start(1))
+        return out
+
     def rule_lists(self, a: Analysis) -> list[Fact]:
         """'5 địa phương dẫn đầu gồm: A, B, C' → top_n for each; '… đứng cuối là A, B' → bottom_n;
         'Đứng đầu khối … là A; B, C' → top_n of the list's length; 'lần lượt là' also gives ranks."""
@@ -458,8 +492,12 @@ class SentenceExtractor:
         metrics = [(metric, phrase, mm)]
         if mm is not None and mm.end <= start:
             chain = self.coordinated(a.metrics, mm, a.text)
-            if len(chain) > 1 and re.search(r"(?:cùng|đều|đồng)\s+\S*\s*$", a.text[:start], re.I):
+            if len(chain) > 1 and re.search(r"(?:cùng|đều|đồng)\s+\S*\s*$|"
+                                            r"(?:hai|ba|\d+|các|cả\s+hai)\s+(?:chỉ\s+số|trụ\s+cột)[^.;]{0,80}$",
+                                            a.text[:start], re.I):
                 metrics = [(x.id, x.phrase, x) for x in chain]
+        if re.match(r"\s*(?:ở|tại|về|trong)\s+(?:cả\s+)?(?:ba|3)\s+trụ\s+cột", a.text[end:], re.I):
+            metrics = [(pid, pname, None) for pid, pname in PILLARS]
         for s in subjects:
             for mid, ph, m2 in metrics:
                 y = year if m2 is mm else self.year_for(a, start, m2, mid, target, end)
@@ -476,10 +514,13 @@ class SentenceExtractor:
             head = a.text[:m.start()]
             if trig.startswith("thứ") and NOT_RANK_BEFORE.search(head):
                 continue
-            if trig.startswith("thứ") and not RANK_VERB_BEFORE.search(head) and not re.search(
+            after_metric = any(0 <= m.start() - x.end <= 2 for x in a.metrics)
+            if trig.startswith("thứ") and not RANK_VERB_BEFORE.search(head) and not after_metric and not re.search(
                     r"(?:xếp|đứng|đạt|giữ|vị\s+trí|hạng)[^.;,]{0,60}$", head, re.I):
                 if not m.group("total"):
                     continue
+            if re.search(r"(?:không|chưa)\s+(?:có|còn)\s+$|không\s+$", head[-14:], re.I):
+                continue  # a negated rank: there is no 16th place
             if re.match(r"Thứ\s", a.text[m.start("trigger"):]) and re.match(r"\s*,?\s*ngày", a.text[m.end():]):
                 continue  # a weekday: 'Thứ Ba, ngày 21/10'
             if re.match(r"(?:tăng|lên|xuống|thăng)\b", trig) and not re.search(r"vị\s+trí|thứ\s+hạng|hạng\s+thứ|thứ", trig):
@@ -493,8 +534,8 @@ class SentenceExtractor:
             if re.match(r"\s*(?:%|điểm|bậc|năm)", a.text[m.end():]):
                 continue
             if total is None:
-                tm = re.match(r"\s*(?:trên|trong\s+(?:số|tổng\s+số)?)\s+(\d{1,3})\s+(?:tỉnh|địa\s+phương|quốc\s+gia|nước|"
-                              r"đơn\s+vị|cơ\s+quan|bộ|huyện)", a.text[m.end():])
+                tm = re.match(r"\s*(?:trên|trong|/)\s+(?:tổng\s+)?(?:số\s+)?(\d{1,3})\s+(?:tỉnh|địa\s+phương|quốc\s+gia|nước|"
+                              r"đơn\s+vị|cơ\s+quan|bộ|huyện|quận|sở|thành\s+phố|nền\s+kinh\s+tế)", a.text[m.end():])
                 if tm:
                     total = float(tm.group(1))
             facts = self._rank_facts(a, "rank", value, total, m.start(), m.end())
@@ -502,6 +543,34 @@ class SentenceExtractor:
                 a.consumed.add(num_start)
                 if m.group("total"):
                     a.consumed.add(m.start("total"))
+                out.extend(facts)
+        return out
+
+    def rule_rank_en(self, a: Analysis) -> list[Fact]:
+        """'giữ vị trí No.1', 'ranked #2', 'ở vị trí runner-up' (rank 2)."""
+        out = []
+        for m in RANK_EN_RE.finditer(a.text):
+            value = 2.0 if m.group("runner") else float(m.group("num"))
+            if m.group("num") and not a.free(m.start("num")):
+                continue
+            out.extend(self._rank_facts(a, "rank_en", value, None, m.start(), m.end()))
+            if m.group("num"):
+                a.consumed.add(m.start("num"))
+        return out
+
+    def rule_last(self, a: Analysis) -> list[Fact]:
+        """'xếp cuối bảng 63 tỉnh', 'ở vị trí cuối trong 30 đơn vị': the last rank is the total."""
+        out = []
+        for m in LAST_RE.finditer(a.text):
+            tm = re.match(rf"\s*(?:bảng\s+|cùng\s+)?(?:xếp\s+hạng\s+)?(?:trong\s+|trên\s+|của\s+)?(?:tổng\s+số\s+)?(\d{{1,3}})\s+{GROUP_NOUN}",
+                          a.text[m.end():], re.I)
+            if not tm:
+                continue
+            total = float(tm.group(1))
+            end = m.end() + tm.end()
+            facts = self._rank_facts(a, "last", total, total, m.start(), end)
+            if facts:
+                a.consumed.add(m.end() + tm.start(1))
                 out.extend(facts)
         return out
 
@@ -516,8 +585,13 @@ class SentenceExtractor:
                 continue
             if re.search(r"(?:nhóm|tốp|top|các|những)\s+(?:[\w,]+\s+){0,3}$", head[-40:], re.I):
                 continue
-            if re.match(r"\s*(?:khu\s+vực|vùng|miền|các\s+tỉnh|nhóm|đoàn|khối(?!.*cả\s+nước))", rest, re.I):
-                continue  # regional lead, or a list head handled by rule_lists
+            if re.match(r"\s*(?:khu\s+vực|vùng|miền|các\s+tỉnh|đoàn|tỉnh\s+miền)", rest, re.I):
+                continue  # a regional lead, or 'dẫn đầu đoàn' (led a delegation)
+            lst = re.search(r"(?:là|gồm)\s*:?\s*", a.text[m.end():m.end() + 90])
+            if lst:
+                first = [x for x in a.subjects if 0 <= x.start - (m.end() + lst.end()) <= 2]
+                if first and len(self.coordinated_after(a.subjects, first[0], a.text)) > 1:
+                    continue  # 'Đứng đầu khối … là A; B, C': a membership list
             if re.match(r"\s*(?:,\s*)?(?:là|gồm)\s", rest):
                 # 'dẫn đầu là X' with a single subject → rank 1 for X; lists are handled by rule_lists
                 after = [s for s in a.subjects if s.start >= m.end()]
