@@ -231,7 +231,6 @@ class Crawler:
         self.listing_pages: dict[str, int] = {}
         self.db_lock = threading.RLock()
         self.stats_lock = threading.Lock()
-        self.done_tasks = 0
 
     # -- entry point ------------------------------------------------------------------------------
 
@@ -418,7 +417,6 @@ class Crawler:
                 self._discovery_task(task, stats)
         except HostDeferred as e:
             self._close_host(host, task, str(e))
-        self.done_tasks += 1
         return True
 
     def _load_robots(self, host: _Host, task: Task) -> None:
