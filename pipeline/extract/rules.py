@@ -40,7 +40,7 @@ LAST_RE = re.compile(r"(?:xếp|đứng|nằm|ở)\s+(?:ở\s+)?(?:vị\s+trí\s
 GROUP_NOUN = (r"(?:tỉnh,?\s*thành(?:\s+phố)?|tỉnh,?\s*thành|tỉnh|thành\s+phố|địa\s+phương|đơn\s+vị|cơ\s+quan|huyện|"
               r"sở,?\s*(?:ban,?\s*)?ngành|bộ,?\s*ngành|bộ|quốc\s+gia|nước|xã|phường|doanh\s+nghiệp)")
 TOP_RE = re.compile(
-    rf"(?<![\w])(?P<word>top|tốp|nhóm)\s+(?P<num>{INT}|{NUMWORD})(?![\d,.]|\s*[-–]\s*\d|\s*(?:%|điểm|chỉ\s+số|trụ\s+cột))"
+    rf"(?<![\w])(?P<word>top|tốp|nhóm|bottom)\s+(?P<num>{INT}|{NUMWORD})(?![\d,.]|\s*[-–]\s*\d|\s*(?:%|điểm|chỉ\s+số|trụ\s+cột))"
     rf"(?P<rest>[^.;:]{{0,80}})", re.I)
 TOP_IN_RE = re.compile(
     rf"(?:trong|vào|thuộc)\s+(?:số\s+)?(?P<num>{INT}|{NUMWORD})\s+{GROUP_NOUN}(?:\s+\w+){{0,3}}?\s+"
@@ -128,6 +128,7 @@ class SentenceExtractor:
         self.ctx = ctx
         self.version = version
         self.state = SentenceState()
+        self.pending_list: Optional[dict] = None   # a list announced at the end of a paragraph
 
     # ----------------------------------------------------------------- resolution helpers
     def subject_before(self, a: Analysis, pos: int, types: tuple = ()) -> Optional[SubjectMention]:
@@ -321,13 +322,31 @@ class SentenceExtractor:
                 self.state.in_target_frame = True
                 self.state.target_year = self.ctx.sections[s.paragraph] or None
         a = self.analyse(s)
-        facts: list[Fact] = []
+        facts: list[Fact] = self.list_item(a)
         for rule in (self.rule_ranking_line, self.rule_lists, self.rule_respectively, self.rule_rank, self.rule_rank_en,
                      self.rule_last, self.rule_rank1, self.rule_top,
                      self.rule_change, self.rule_score, self.rule_percent, self.rule_count):
             facts.extend(rule(a))
         self._update_state(a)
         return facts
+
+    def list_item(self, a: Analysis) -> list[Fact]:
+        """A line of a list announced by the previous paragraph ('5 cơ quan dẫn đầu gồm:')."""
+        pl = self.pending_list
+        if pl is None or a.s.paragraph == pl["paragraph"]:
+            return []
+        m = re.match(r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ][.)])?\s*", a.text)
+        first = next((x for x in a.subjects if x.start == m.end()), None)
+        if first is None or a.s.paragraph > pl["paragraph"] + pl["seen"] + 2:
+            self.pending_list = None
+            return []
+        pl["seen"] += 1
+        pl["paragraph_last"] = a.s.paragraph
+        out = [self.make(a, "list_item", pl["kind"], pl["value"], first, pl["metric"], pl["phrase"], pl["year"],
+                         first.start, target=pl["target"])]
+        if pl["seen"] >= (pl["value"] or 99):
+            self.pending_list = None
+        return out
 
     def _update_state(self, a: Analysis) -> None:
         plain = [y for y in a.years if y.role in ("plain",)]
@@ -391,6 +410,17 @@ class SentenceExtractor:
         out = []
         for m in LIST_INTRO_RE.finditer(a.text):
             after = [s for s in a.subjects if s.start >= m.end()]
+            if (not after or after[0].start - m.end() > 3) and m.group("num") and not a.text[m.end():].strip(" .:"):
+                # '5 cơ quan dẫn đầu gồm:' ending the paragraph: the items follow, one per line
+                metric, phrase, mm = self.metric_for(a, m.start(), m.end(), "top_n")
+                if metric:
+                    bottom = bool(re.search(r"cuối|thấp", m.group("dir"), re.I))
+                    target = self.is_target(a, m.start())
+                    self.pending_list = dict(kind="bottom_n" if bottom else "top_n", value=self._num(m.group("num")),
+                                             metric=metric, phrase=phrase, target=target,
+                                             year=self.year_for(a, m.start(), mm, metric, target, m.end()),
+                                             paragraph=a.s.paragraph, ordered=bool(m.group("lanluot")), seen=0)
+                continue
             if not after or after[0].start - m.end() > 3:
                 continue
             chain = self.coordinated_after(a.subjects, after[0], a.text)
@@ -620,21 +650,42 @@ class SentenceExtractor:
                     if re.search(r"(?:gồm|là)\s*:?\s*$", a.text[:m.end()][-12:]):
                         continue
                 span_text = m.group(0)
-                bottom = re.search(r"cuối|thấp\s+nhất|kém\s+nhất", span_text[:len(span_text)], re.I) and \
-                    not re.search(r"dẫn\s+đầu|cao\s+nhất|đứng\s+đầu", span_text, re.I)
+                bottom = (re.search(r"cuối|thấp\s+nhất|kém\s+nhất", span_text, re.I) and
+                          not re.search(r"dẫn\s+đầu|cao\s+nhất|đứng\s+đầu", span_text, re.I)) or \
+                    (rx is TOP_RE and m.group("word").lower() == "bottom")
                 kind = "bottom_n" if bottom else "top_n"
                 end = m.end("num")
                 metric, phrase, mm = self.metric_for(a, m.start(), end, kind)
                 if metric is None:
                     continue
+                target = self.is_target(a, m.start())
+                year = self.year_for(a, m.start(), mm, metric, target, end)
+                # 'Top 10 … còn có A, B, C', 'Bottom 3 … thuộc về A, B và C': the members are listed
+                members = self.list_after(a, end, 90)
+                if members:
+                    for subj in members:
+                        out.append(self.make(a, "top_list", kind, n, subj, metric, phrase, year, m.start(), target=target))
+                    a.consumed.add(m.start("num"))
+                    continue
                 subj = self.resolve_subject(a, m.start(), end)
                 if subj is None:
                     continue
-                target = self.is_target(a, m.start())
-                year = self.year_for(a, m.start(), mm, metric, target, end)
                 out.append(self.make(a, "top", kind, n, subj, metric, phrase, year, m.start(), target=target))
                 a.consumed.add(m.start("num"))
         return out
+
+    def list_after(self, a: Analysis, pos: int, limit: int) -> list[SubjectMention]:
+        """Subjects listed after 'còn có / gồm / là / thuộc về / :' within `limit` characters of pos."""
+        m = re.search(r"(?:còn\s+có|gồm\s+có|bao\s+gồm|gồm|chính\s+là|là|thuộc\s+về|gọi\s+tên)\s*:?\s*|:\s*",
+                      a.text[pos:pos + limit])
+        if not m or ";" in a.text[pos:pos + m.start()]:
+            return []
+        start = pos + m.end()
+        first = [x for x in a.subjects if 0 <= x.start - start <= 2]
+        if not first:
+            return []
+        chain = self.coordinated_after(a.subjects, first[0], a.text)
+        return chain if len(chain) >= 2 else []
 
     def rule_change(self, a: Analysis) -> list[Fact]:
         out = []
