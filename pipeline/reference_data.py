@@ -136,6 +136,23 @@ def ensure_loaded(db) -> bool:
     return True
 
 
+_FOLDED: dict[str, tuple[tuple, dict[str, list[tuple[str, str]]]]] = {}
+
+
+def _folded_subjects(db) -> dict[str, list[tuple[str, str]]]:
+    """Folded name → subjects, rebuilt only when the subjects table changed (a cheap stamp)."""
+    stamp = tuple(db.execute("SELECT count(*), max(rowid), total(length(name)) FROM subjects").fetchone())
+    path = db.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(db.conn)}"
+    cached = _FOLDED.get(path)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    by_key: dict[str, list[tuple[str, str]]] = {}
+    for name, type_ in db.execute("SELECT name, type FROM subjects"):
+        by_key.setdefault(_expand(fold(name)), []).append((name, type_))
+    _FOLDED[path] = (stamp, by_key)
+    return by_key
+
+
 def resolve_subject(db, text: str) -> list[tuple[str, str]]:
     """The stored subjects (name, type) a typed name means, spelling-blind.
 
@@ -145,10 +162,7 @@ def resolve_subject(db, text: str) -> list[tuple[str, str]]:
     key = fold(text)
     if not key:
         return []
-    rows = db.execute("SELECT name, type FROM subjects").fetchall()
-    by_key: dict[str, list[tuple[str, str]]] = {}
-    for name, type_ in rows:
-        by_key.setdefault(_expand(fold(name)), []).append((name, type_))
+    by_key = _folded_subjects(db)
     found = list(by_key.get(_expand(key), []))
     for name, type_ in db.execute("SELECT name, type FROM subject_aliases WHERE alias = ?", [key]):
         if (name, type_) not in found:
