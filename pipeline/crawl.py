@@ -25,6 +25,7 @@ from typing import Any, Optional, TextIO
 
 from pipeline import discover, store
 from pipeline.archive import WarcArchive
+from pipeline.errors import UsageError
 from pipeline.extract import EXTRACTOR_VERSION, extract
 from pipeline.fetch import TOO_LARGE as FETCH_TOO_LARGE, Fetched, Fetcher, HostDeferred
 from pipeline.lock import HarvestLock, lock_path
@@ -725,4 +726,7 @@ def _parse_when(text: str) -> datetime:
 def harvest(sf: SourcesFile, sources: list[SourceConfig], db_path: str | Path, progress: bool = False,
             **kwargs: Any) -> HarvestSummary:
     """Crawl `sources`; the summary says what happened (`render()`) and how to exit (`exit_code`)."""
+    if not sources:
+        raise UsageError(f"{sf.path}: no enabled source to harvest; set `enabled: true` on one or name it "
+                         "with --source")
     return Crawler(sf, sources, db_path, progress=progress, **kwargs).run()
