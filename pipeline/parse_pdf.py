@@ -252,7 +252,8 @@ def assemble(doc: Document, result: dict, limits: PdfLimits) -> Document:
             if page["needs_ocr"]:
                 blank_pages.append(page["number"])
             run: list[dict] = []
-            for item in page["items"] + [None]:
+            items = _without_page_numbers(page["items"])
+            for item in items + [None]:
                 if item is not None and item["type"] == "line":
                     run.append({**item, "text": clean(item["text"])})
                     continue
@@ -307,6 +308,16 @@ def assemble(doc: Document, result: dict, limits: PdfLimits) -> Document:
         doc.status, doc.status_detail = UNPARSEABLE, "the PDF has no text"
     doc.warnings = warnings
     return doc
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?\s*$", re.I)
+
+
+def _without_page_numbers(items: list[dict]) -> list[dict]:
+    """Drop the page number printed at the top or bottom of a page ("2", "- 2 -", "Trang 2/5")."""
+    lines = [i for i in items if i["type"] == "line"]
+    drop = {id(i) for i in (lines[:1] + lines[-1:]) if _PAGE_NUMBER.match(i["text"])}
+    return [i for i in items if id(i) not in drop]
 
 
 def _line_fixer(encoding: str):

@@ -85,10 +85,15 @@ def text_pdf(paragraphs: Iterable[str], title: str = "") -> bytes:
     return bytes(pdf.output())
 
 
-def many_pages_pdf(pages: int) -> bytes:
+def many_pages_pdf(pages: int, numbered: bool = False) -> bytes:
+    """`pages` pages of one line each; `numbered` prints the page number at the top centre,
+    as decisions do from their second page on."""
     pdf = new_pdf()
     for i in range(pages):
         pdf.add_page()
+        if numbered and i:
+            pdf.cell(0, 8, str(i + 1), align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(6)
         pdf.cell(0, 10, f"Trang {i + 1} của báo cáo chuyển đổi số")
     return bytes(pdf.output())
 

@@ -96,3 +96,59 @@ def test_ingest_goes_on_past_bad_files_and_never_duplicates(tmp_path):
     pdf_doc = store.load_document(db, next(r["url"] for n, r in rows.items() if n == "decision.pdf"))
     assert pdf_doc.metadata["decision_number"] == "684/QĐ-UBND"
     assert pdf_doc.tables[0].page == 1 and pdf_doc.page_starts
+
+
+def docx(blocks: list, cut: int = 0) -> bytes:
+    """A minimal real .docx: paragraphs (str) and tables (list of rows) in WordprocessingML;
+    `cut` drops that many characters from the end of its XML (a damaged file)."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def para(text: str) -> str:
+        return f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+    body = []
+    for block in blocks:
+        if isinstance(block, str):
+            body.append(para(block))
+        else:
+            rows = "".join("<w:tr>" + "".join(f"<w:tc>{para(c)}</w:tc>" for c in row) + "</w:tr>" for row in block)
+            body.append(f"<w:tbl>{rows}</w:tbl>")
+    document = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                f'<w:body>{"".join(body)}</w:body></w:document>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("_rels/.rels",
+                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr("word/document.xml", document[: len(document) - cut])
+    return buf.getvalue()
+
+
+def test_docx_attachment_is_read_with_tables_and_decision_metadata():
+    from pipeline.legacy_fonts import unicode_to_tcvn3
+    raw = docx(["ỦY BAN NHÂN DÂN TỈNH THANH HÓA", "Số: 1426/QĐ-UBND", "Thanh Hóa, ngày 18 tháng 4 năm 2025",
+                "QUYẾT ĐỊNH", "Phê duyệt kết quả xếp hạng chuyển đổi số các sở, ban, ngành năm 2024",
+                unicode_to_tcvn3("Điều 1. Phê duyệt kết quả theo bảng sau."),
+                [["Xếp hạng", "Đơn vị", "Điểm"], ["1", "Sở Tài chính", "0,8012"]]])
+    doc = parse_bytes(raw, "http://h/files/qd-1426.docx")
+    assert doc.status == OK and doc.doc_type == "docx"
+    assert doc.metadata["decision_number"] == "1426/QĐ-UBND" and doc.metadata["issued"] == "2025-04-18"
+    assert "Điều 1. Phê duyệt kết quả theo bảng sau." in doc.text        # the TCVN3 paragraph, repaired
+    [table] = doc.tables
+    assert table.rows[1] == ["1", "Sở Tài chính", "0,8012"]
+    assert [doc.text[a:b] for a, b in table.row_spans] == ["Xếp hạng | Đơn vị | Điểm", "1 | Sở Tài chính | 0,8012"]
+
+
+def test_word_97_and_broken_docx_get_a_status():
+    old = parse_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "http://h/a.doc")
+    assert old.status == UNPARSEABLE and ".docx or PDF" in old.status_detail
+    broken = parse_bytes(docx(["Một đoạn."], cut=20), "http://h/b.docx")
+    assert broken.status == UNPARSEABLE and "damaged" in broken.status_detail

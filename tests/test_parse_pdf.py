@@ -99,6 +99,12 @@ def test_detached_combining_marks_are_reattached():
     assert repair_marks("\u0301 đầu dòng") == " đầu dòng"
 
 
+def test_printed_page_numbers_are_not_text():
+    doc = parse_pdf(pdfs.many_pages_pdf(3, numbered=True), "numbered.pdf")
+    assert doc.text.split("\n\n") == [f"Trang {i} của báo cáo chuyển đổi số" for i in (1, 2, 3)]
+    assert [n for _, n in doc.page_starts] == [1, 2, 3]
+
+
 def test_decision_numbers():
     text = "Căn cứ Quyết định số 684/QĐ-UBND và 15/2024/QD-UBND, Kế hoạch 23/KH-UBND; điện thoại 0214/3840."
     assert find_decision_numbers(text) == ["684/QĐ-UBND", "15/2024/QĐ-UBND", "23/KH-UBND"]
