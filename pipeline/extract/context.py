@@ -88,8 +88,8 @@ class DocContext:
 
 
 def _year_after(text: str, pos: int) -> Optional[int]:
-    m = re.match(r"\s*(?:\([^)]{0,70}\)\s*)?(?:cấp\s+tỉnh\s+)?(?:của\s+[^,.;]{0,30}?\s+)?(?:năm\s+)?((?:19|20)\d{2})(?![\d/])",
-                 text[pos:pos + 120])
+    m = re.match(r"(?:\s*(?:\([^)]{0,70}\)|cấp\s+(?:tỉnh|bộ|huyện)|của\s+[^,.;()]{0,30}?(?=\s+năm)))*"
+                 r"\s*(?:năm\s+)?((?:19|20)\d{2})(?![\d/])", text[pos:pos + 140])
     return int(m.group(1)) if m else None
 
 

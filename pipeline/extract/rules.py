@@ -63,6 +63,9 @@ TARGET_CUE = re.compile(r"mục\s+tiêu|phấn\s+đấu|chỉ\s+tiêu|đề\s+ra
                         r"nhiệm\s+vụ\s+đến|lộ\s+trình", re.I)
 ACHIEVED_CUE = re.compile(r"(?<![\w])(?:đã|đạt\s+được|hiện\s+nay|hiện\s+đã|thực\s+tế|kết\s+quả|đến\s+nay|tính\s+đến)(?![\w])", re.I)
 DELIM = re.compile(r"[;:()\[\]\n!?]|\.(?:\s|$)|,\s(?=\d)")
+# The article's own province, named without its name: 'tỉnh đã …', 'của tỉnh', 'chúng ta', 'thành phố'.
+SELF_REFERENCE = re.compile(r"(?<![\w])(?:[Tt]ỉnh(?!\s+[A-ZĐ])|[Tt]hành\s+phố(?!\s+[A-ZĐ])|[Cc]húng\s+(?:ta|tôi)|"
+                            r"[Đđ]ịa\s+phương(?!\s+[A-ZĐ])|[Tt]ỉnh\s+nhà|[Tt]hủ\s+đô(?!\s+[A-ZĐ]))(?![\w])")
 ATTRIBUTION = re.compile(r"(?:theo|của|do|bởi)\s*$", re.I)
 
 COUNT_UNITS = [
@@ -129,6 +132,7 @@ class SentenceExtractor:
         self.version = version
         self.state = SentenceState()
         self.pending_list: Optional[dict] = None   # a list announced at the end of a paragraph
+        self.doc_year: Optional[int] = None        # the data year the text last stated for an index
 
     # ----------------------------------------------------------------- resolution helpers
     def subject_before(self, a: Analysis, pos: int, types: tuple = ()) -> Optional[SubjectMention]:
@@ -163,7 +167,10 @@ class SentenceExtractor:
         if after_first:
             s = self.subject_after(a, end, 40) or self.subject_before(a, start)
         else:
-            s = self.subject_before(a, start) or self.subject_after(a, end)
+            s = self.subject_before(a, start)
+            if s is None and self.ctx.province and SELF_REFERENCE.search(a.text[:start]):
+                return SubjectMention(-1, -1, self.ctx.province, "province")
+            s = s or self.subject_after(a, end)
         return s or self.implicit_subject(a)
 
     def coordinated(self, items: list, anchor, text: str) -> list:
@@ -255,7 +262,7 @@ class SentenceExtractor:
         if self.state.year:
             return self.state.year
         if metric and metric in self._vocab():
-            return self.ctx.dti_year
+            return self.doc_year or self.ctx.dti_year
         return self.ctx.title_year or self.ctx.dti_year_explicit
 
     @staticmethod
@@ -352,6 +359,8 @@ class SentenceExtractor:
         plain = [y for y in a.years if y.role in ("plain",)]
         if plain:
             self.state.year = plain[-1].year
+            if a.metrics and (self.ctx.ref_year is None or plain[-1].year <= self.ctx.ref_year):
+                self.doc_year = plain[-1].year
         explicit = [x for x in a.subjects if x.type == "province" and not x.attribution]
         if explicit:
             self.state.subject = explicit[-1]
@@ -563,6 +572,9 @@ class SentenceExtractor:
                 continue
             if re.match(r"\s*(?:%|điểm|bậc|năm)", a.text[m.end():]):
                 continue
+            if not m.group("total") and not re.search(r"thứ\s*$", a.text[:num_start]) and \
+                    re.match(rf"\s*{GROUP_NOUN}", a.text[m.end():], re.I):
+                continue  # 'bảng xếp hạng 34 tỉnh, thành phố': the table's size
             if total is None:
                 tm = re.match(r"\s*(?:trên|trong|/)\s+(?:tổng\s+)?(?:số\s+)?(\d{1,3})\s+(?:tỉnh|địa\s+phương|quốc\s+gia|nước|"
                               r"đơn\s+vị|cơ\s+quan|bộ|huyện|quận|sở|thành\s+phố|nền\s+kinh\s+tế)", a.text[m.end():])
@@ -649,6 +661,9 @@ class SentenceExtractor:
                     # a list follows: rule_lists made the facts
                     if re.search(r"(?:gồm|là)\s*:?\s*$", a.text[:m.end()][-12:]):
                         continue
+                if re.search(r"(?:tiến\s+sát|sát|gần|chưa\s+(?:vào|lọt)|không\s+(?:vào|lọt|thuộc|nằm)|ngoài|khỏi|"
+                             r"rời|văng|bật|trượt)\s+(?:\S+\s+){0,2}$", a.text[:m.start()][-40:], re.I):
+                    continue
                 span_text = m.group(0)
                 bottom = (re.search(r"cuối|thấp\s+nhất|kém\s+nhất", span_text, re.I) and
                           not re.search(r"dẫn\s+đầu|cao\s+nhất|đứng\s+đầu", span_text, re.I)) or \
