@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import re
-import resource
 import signal
 import subprocess
 import sys
@@ -120,15 +119,6 @@ _CID = re.compile(r"\(cid:\d+\)")
 
 # --- worker ------------------------------------------------------------------------------------
 
-def _limit(limits: PdfLimits):
-    def apply() -> None:
-        memory = limits.memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        cpu = int(limits.seconds) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-    return apply
-
-
 def run_worker(body: bytes, limits: PdfLimits) -> dict:
     """Run pdf_worker on the bytes; every failure becomes {"ok": False, "status", "detail"}."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
@@ -136,8 +126,11 @@ def run_worker(body: bytes, limits: PdfLimits) -> dict:
         tmp.flush()
         usable, _ = ocr.tesseract_status(limits.ocr_lang)
         cmd = [sys.executable, "-m", "pipeline.pdf_worker", tmp.name, "--max-pages", str(limits.max_pages),
+               "--memory-mb", str(limits.memory_mb), "--cpu-seconds", str(int(limits.seconds) + 1),
                "--dpi", str(limits.ocr_dpi), "--lang", limits.ocr_lang] + (["--ocr"] if limits.ocr and usable else [])
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_limit(limits),
+        # The worker sets its own rlimits first thing (no preexec_fn: the crawler is threaded);
+        # its own session lets a timeout kill it together with any tesseract it started.
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
         try:
             out, err = proc.communicate(timeout=limits.seconds)

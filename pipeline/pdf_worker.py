@@ -14,6 +14,7 @@ import argparse
 import io
 import json
 import re
+import resource
 import sys
 
 CID = re.compile(r"\(cid:\d+\)")
@@ -115,7 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ocr", action="store_true")
     ap.add_argument("--dpi", type=int, default=300)
     ap.add_argument("--lang", default="vie")
+    ap.add_argument("--memory-mb", type=int, default=0, help="address-space limit (0: none)")
+    ap.add_argument("--cpu-seconds", type=int, default=0, help="CPU-time limit (0: none)")
     args = ap.parse_args(argv)
+    # Limits before anything heavy is imported; they are inherited by tesseract.
+    if args.memory_mb:
+        memory = args.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    if args.cpu_seconds:
+        resource.setrlimit(resource.RLIMIT_CPU, (args.cpu_seconds, args.cpu_seconds + 5))
     try:
         result = run(args.path, args.max_pages, args.ocr, args.dpi, args.lang)
     except MemoryError:
