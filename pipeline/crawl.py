@@ -428,6 +428,9 @@ class Crawler:
                                    None if resp.status else resp.error)
         except HostDeferred as e:
             robots = Robots.unavailable(f"robots.txt: {e}")
+        except Exception as e:  # never leave robots unset: the task waiting behind it would loop
+            log.exception("robots.txt of %s", host.key)
+            robots = Robots.unavailable(f"robots.txt could not be read ({e})")
         host.robots = robots
         host.delay = max(task.source.delay, robots.crawl_delay or 0.0)
         if robots.disallow_all:

@@ -420,6 +420,21 @@ def test_progress_lines_without_a_terminal(srv, db):
     assert any("/tin-tuc" in line for line in lines) and "\r" not in out.getvalue()
 
 
+def test_progress_line_on_a_terminal(srv, db):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    build_site(srv, pages=1, per_page=2)
+    out = Terminal()
+    harvest(sf_for(source(srv)), [source(srv)], db, progress=True, stream=out)
+    text = out.getvalue()
+    assert text.count("\r") >= 3 and "\n" not in text.rstrip("\n")  # one line, redrawn
+    assert "2 new" in text.rsplit("\r", 1)[-1]
+
+
 def test_killed_run_is_marked_interrupted_by_the_next(srv, db):
     build_site(srv, pages=1, per_page=1)
     conn = store.connect(db)
