@@ -176,6 +176,9 @@ def parse_bytes(body: bytes, url: str, content_type: str = "", source: Optional[
     if source is not None:
         doc.source = source.name
         doc.outlet = source.outlet or doc.outlet
+        if source.province:
+            # the province a source writes about names the subject of 'tỉnh đã …' sentences
+            doc.metadata.setdefault("province", source.province)
     if doc.status != OK:
         log.warning("%s: %s: %s", url, doc.status, doc.status_detail)
     return doc

@@ -463,12 +463,30 @@ class SentenceExtractor:
             if not left:
                 continue
             chain = self.coordinated(a.subjects, left[-1], a.text)
-            lmetrics = [x for x in a.metrics if x.end <= m.start() and x.start > (chain[0].start if chain else 0)]
+            clause_start = max(a.text.rfind(";", 0, m.start()), a.text.rfind(":", 0, m.start())) + 1
+            lmetrics = [x for x in a.metrics if clause_start <= x.start and x.end <= m.start()]
+            if lmetrics:
+                lmetrics = self.coordinated(a.metrics, lmetrics[-1], a.text)
             rest = a.text[m.end():m.end() + 160]
-            rank = re.match(rf"(?:(?:xếp|đứng|ở|đạt|giữ)\s+)?(?:(?:ở\s+)?vị\s+trí\s+|hạng\s+)?(?:thứ\s+)?"
-                            rf"((?:{INT}|{NUMWORD})(?:\s*(?:,|;|và)\s*(?:thứ\s+)?(?:{INT}|{NUMWORD}))+)", rest, re.I)
+            one = rf"(?:{INT}(?![.,]\d)|{NUMWORD})"
+            rank = re.match(rf"(?:(?:xếp|đứng|ở|giữ|chiếm|đạt)\s+)?(?:hạng\s+|ở\s+)?(?:các\s+)?(?:vị\s+trí\s+|hạng\s+)?(?:thứ\s+)?"
+                            rf"({one}(?:\s*(?:,|;|và)\s*(?:thứ\s+|hạng\s+)?{one})+)(?![.,]?\d)(?!\s*(?:%|điểm))", rest, re.I)
             score = re.match(r"(?:đạt|với|có)\s+((?:\d[\d.,]*\s*(?:điểm\s*)?(?:,|;|và)\s*)+\d[\d.,]*)\s*điểm", rest, re.I)
-            if rank:
+            first_n = re.match(rf"(?:chiếm|giữ|là|nằm\s+ở)\s+(?P<n>\d{{1,2}}|{NUMWORD})\s+vị\s+trí\s+(?:đầu(?:\s+tiên)?|dẫn\s+đầu|cao\s+nhất)",
+                               rest, re.I)
+            if first_n and self._num(first_n.group("n")) == len(chain) and len(chain) > 1:
+                n = len(chain)
+                metric, phrase, mm = self.metric_for(a, m.start(), m.end() + first_n.end(), "rank")
+                if metric is None:
+                    continue
+                year = self.year_for(a, m.start(), mm, metric, False, m.end() + first_n.end())
+                total = self.table_size(a)
+                for i, subj in enumerate(chain, start=1):
+                    out.append(self.make(a, "respectively", "rank", i, subj, metric, phrase, year, m.start(), total=total))
+                    out.append(self.make(a, "respectively", "top_n", n, subj, metric, phrase, year, m.start()))
+                a.consumed.add(m.end() + first_n.start("n"))
+                continue
+            if rank and not re.match(r"đạt\s", rest, re.I):
                 vals = [self._num(v) for v in re.findall(rf"{INT}|{NUMWORD}", rank.group(1), re.I)]
                 kind = "rank"
             elif score:
@@ -479,8 +497,13 @@ class SentenceExtractor:
             if any(v is None for v in vals):
                 continue
             pairs = []
+            pillars = re.search(r"(?:các|ba|3)\s+trụ\s+cột(?:\s+(?:này|trên|đó))?[^.;]{0,40}$", a.text[clause_start:m.start()], re.I)
             if len(chain) == len(vals) and len(chain) > 1:
                 pairs = [(s, None, v) for s, v in zip(chain, vals)]
+            elif pillars and len(vals) == 3:
+                subj = self.resolve_subject(a, m.start(), m.start())
+                if subj is not None:
+                    pairs = [(subj, MetricMention(-1, -1, pid, pname, True), v) for (pid, pname), v in zip(PILLARS, vals)]
             elif len(lmetrics) == len(vals) and len(vals) > 1:
                 subj = self.resolve_subject(a, lmetrics[0].start, lmetrics[0].start)
                 if subj is None:
@@ -498,6 +521,7 @@ class SentenceExtractor:
                 if kind == "score":
                     scale = self._scale(v, metric, None)
                 out.append(self.make(a, "respectively", kind, v, subj, metric, phrase, year, m.start(), scale=scale,
+                                     total=self.table_size(a) if kind == "rank" else None,
                                      unit="điểm" if kind == "score" else None))
             if pairs:
                 seg_start, seg_end = m.end(), m.end() + (rank or score).end()
@@ -508,9 +532,19 @@ class SentenceExtractor:
                     a.consumed.add(seg_start + wm.start())
         return out
 
+    def table_size(self, a: Analysis) -> Optional[float]:
+        """The size of the ranking a sentence speaks of: 'Trong bảng 34 tỉnh, thành phố, …'."""
+        m = re.search(r"(?:bảng(?:\s+xếp\s+hạng)?|trong\s+(?:số|tổng\s+số)?|trên\s+(?:tổng\s+số)?)\s+(\d{2,3})\s+"
+                      r"(?:tỉnh|địa\s+phương|quốc\s+gia|nền\s+kinh\s+tế|bộ|đơn\s+vị|cơ\s+quan)", a.text, re.I)
+        return float(m.group(1)) if m else None
+
     def _rank_facts(self, a: Analysis, rule: str, value: float, total, start: int, end: int,
                     subject_after: bool = False) -> list[Fact]:
         out = []
+        if total is None:
+            total = self.table_size(a)
+            if total is not None and value > total:
+                total = None
         metric, phrase, mm = self.metric_for(a, start, end, "rank")
         if metric is None:
             return out
@@ -619,6 +653,8 @@ class SentenceExtractor:
     def rule_rank1(self, a: Analysis) -> list[Fact]:
         out = []
         for m in RANK1_RE.finditer(a.text):
+            if any(m.start() <= c < m.end() for c in a.consumed):
+                continue
             head = a.text[:m.start()]
             rest = a.text[m.end():m.end() + 60]
             # a group leads ('5 địa phương dẫn đầu', 'nhóm … dẫn đầu'): membership, not rank 1
@@ -640,8 +676,10 @@ class SentenceExtractor:
                 if after and len(self.coordinated_after(a.subjects, after[0], a.text)) > 1:
                     continue
             explicit = [s for s in a.subjects if not s.attribution]
-            if not explicit and not a.metrics and not IMPLICIT_PROVINCE_RE.search(a.text):
+            if not explicit and not SELF_REFERENCE.search(a.text[:m.start()]):
                 continue
+            if re.search(rf"(?:{GROUP_NOUN}|vị\s+trí)\s*$", head, re.I) and not SELF_REFERENCE.search(head[-12:]):
+                continue  # 'địa phương đứng đầu' as a noun phrase: the leader, unnamed
             out.extend(self._rank_facts(a, "rank1", 1, None, m.start(), m.end()))
         return out
 
@@ -773,6 +811,10 @@ class SentenceExtractor:
                 candidates.append((n.start, n.end, n.value, None, n.start, "score_label"))
         for start, end, value, scale, num_start, rule in candidates:
             if not a.free(num_start):
+                continue
+            if re.search(r"(?:cách(?:\s+biệt)?|chênh(?:\s+lệch)?|khoảng\s+cách|cao\s+hơn|thấp\s+hơn|kém|tăng|giảm|"
+                         r"nhiều\s+hơn|ít\s+hơn|hơn\s+kém|thêm)\s+(?:\S+\s+){0,3}$", text[max(0, start - 40):start], re.I):
+                a.consumed.add(num_start)
                 continue
             metric, phrase, mm = self.metric_for(a, start, end, "score")
             if metric is None:

@@ -41,6 +41,20 @@ def _subject(cell: str, ctx: DocContext) -> Optional[SubjectMention]:
     return None
 
 
+def _table_year(doc: Document, table: Table, ctx: DocContext) -> Optional[int]:
+    """The data year of a table: from its caption, else from the heading text just before it
+    ('KẾT QUẢ XẾP HẠNG … NĂM 2024'), never the date the decision was signed."""
+    years = [y.year for y in find_years(table.caption or "") if y.role in ("plain", "period_end")]
+    if years:
+        return years[0]
+    start = table.row_spans[0][0] if table.row_spans else 0
+    before = doc.text[max(0, start - 700):start]
+    stated = [int(m.group(1)) for m in re.finditer(r"(?:năm|NĂM|DTI)\s+((?:19|20)\d{2})(?![\d/])", before)]
+    if stated:
+        return stated[-1]
+    return ctx.dti_year
+
+
 def table_facts(doc: Document, table: Table, ctx: DocContext, version: str) -> list[Fact]:
     if len(table.rows) < 2:
         return []
@@ -54,8 +68,7 @@ def table_facts(doc: Document, table: Table, ctx: DocContext, version: str) -> l
     context = " ".join([table.caption or "", ctx.title])
     table_metric = next((m.id for m in find_metrics(table.caption or "") if m.vocab), None) or \
         ("dti" if ctx.dti_doc else None)
-    years = [y.year for y in find_years(table.caption or "") if y.role == "plain"]
-    year = years[0] if years else ctx.dti_year
+    year = _table_year(doc, table, ctx)
     score_cols: list[tuple[int, str]] = []
     for i, h in enumerate(header):
         if i in (rank_col, seq_col, name_col):
