@@ -253,6 +253,7 @@ class Fetcher:
             except requests.exceptions.RequestException as e:
                 raise _Failure(REFUSED, f"cannot request {current} ({_reason(e)})") from None
             with r:
+                self._check_peer(r, current)
                 resp_headers = {k.lower(): v for k, v in r.headers.items()}
                 if r.status_code in REDIRECT_STATUSES and "location" in resp_headers:
                     self._archive(r, current, b"", resp_headers)
@@ -275,6 +276,21 @@ class Fetcher:
                 return Fetched(url=url, final_url=current, status=r.status_code, headers=resp_headers,
                                body=body, fetched_at=now_iso(), not_modified=r.status_code == 304,
                                warc_file=file, warc_offset=offset)
+
+    def _check_peer(self, r: requests.Response, url: str) -> None:
+        """The address actually connected to must pass the same test as the resolved one: a DNS
+        answer that changed between our check and the connection (rebinding) is refused here,
+        before the body is read."""
+        host = (urlsplit(url).hostname or "").lower()
+        if host in self.settings.allow_hosts:
+            return
+        try:
+            peer = r.raw._connection.sock.getpeername()[0]
+        except (AttributeError, OSError, IndexError):
+            return  # no socket to ask (already released): the resolver check stands
+        if not ipaddress.ip_address(peer.split("%")[0]).is_global:
+            raise _Failure(REFUSED, f"refused {url}: connected to {peer}, which is not a public address "
+                                    "(the DNS answer changed); list the host in settings.allow_hosts if meant")
 
     def _read_body(self, r: requests.Response, max_bytes: int, deadline: float) -> bytes:
         length = r.headers.get("content-length", "")

@@ -227,3 +227,14 @@ def test_every_exchange_is_archived(srv, tmp_path):
     rec = read_response(tmp_path, r.warc_file, r.warc_offset)
     assert rec.url == srv.url("/new") and rec.status == 200 and rec.body == "<html>mới</html>".encode()
     assert rec.headers["etag"] == '"e"'
+
+
+def test_dns_rebinding_is_caught_at_the_connected_address(srv, monkeypatch):
+    # the resolver check passed (as if the name had resolved to a public address), but the
+    # connection lands on loopback: the body must not be read
+    srv.page("/a", "<html>nội bộ</html>")
+    fetcher = Fetcher(settings(allow_hosts=[]))
+    monkeypatch.setattr(fetcher, "_address_problem", lambda host, port: None)
+    r = fetcher.fetch(srv.url("/a"), source_hosts([srv.base]))
+    fetcher.close()
+    assert r.error_kind == REFUSED and "connected to 127.0.0.1" in r.error and r.body == b""
