@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import logging
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -26,7 +25,6 @@ from pipeline.dates import parse_vn_date
 from pipeline.models import EMPTY, OK, UNPARSEABLE, Document, SourceConfig, Table
 from pipeline.textnorm import normalize_text
 
-log = logging.getLogger(__name__)
 
 ATTACHMENT = re.compile(r"\.(pdf|docx?)$", re.I)
 _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "pre", "td", "th", "dd", "dt")

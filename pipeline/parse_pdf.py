@@ -8,7 +8,6 @@ the worker's lines and tables into the Document the extractor expects.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import signal
@@ -22,10 +21,9 @@ from typing import Optional
 from pipeline import ocr
 from pipeline.dates import issued_date
 from pipeline.legacy_fonts import repair_legacy
-from pipeline.models import (ENCRYPTED, NEEDS_OCR, OK, TOO_LARGE, UNPARSEABLE, Document, Table)
+from pipeline.models import NEEDS_OCR, OK, TOO_LARGE, UNPARSEABLE, Document, Table
 from pipeline.textnorm import normalize_text
 
-log = logging.getLogger(__name__)
 
 
 @dataclass
