@@ -19,7 +19,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
@@ -313,6 +313,12 @@ class Crawler:
             self.db.execute(f"""UPDATE frontier SET status = 'pending' WHERE source IN ({marks}) AND
                                 (status = 'deferred' OR (status = 'failed' AND attempts < ?))""",
                             [*by_name, MAX_ATTEMPTS])
+            # documents no listing showed lately: revalidate them now and then all the same
+            stale = (datetime.now(store.VN_TZ) - timedelta(days=self.settings.revalidate_days)).isoformat()
+            self.db.execute(f"""UPDATE frontier SET status = 'pending', run_id = ? WHERE source IN ({marks})
+                                AND kind IN ('document', 'attachment') AND status IN ('done', 'off_topic')
+                                AND fetched_at IS NOT NULL AND fetched_at < ?""",
+                            [self.run_id, *by_name, stale])
             rows = self.db.execute(
                 f"""SELECT url, source, kind, parent_url, depth FROM frontier
                     WHERE source IN ({marks}) AND status = 'pending' ORDER BY depth, rowid""",

@@ -161,6 +161,9 @@ class Settings:
     backoff: float = 1.0
     retry_after_cap: float = 120.0
     warc_dir: str = "extracted/warc"
+    # known documents not seen in a listing, feed or sitemap for this many days are revalidated
+    # anyway (a conditional GET), so an edited old article is noticed
+    revalidate_days: float = 7.0
 
 
 @dataclass

@@ -151,6 +151,17 @@ def test_changed_article_is_reparsed_and_replaced(srv, db):
     assert rows(db, "SELECT count(*) FROM documents")[0][0] == 3
 
 
+def test_documents_not_relisted_are_revalidated_when_stale(srv, db):
+    paths = build_site(srv, pages=2, per_page=2)
+    harvest(sf_for(source(srv)), [source(srv)], db)
+    harvest(sf_for(source(srv), revalidate_days=7), [source(srv)], db)
+    assert all(len(srv.hits(p)) == 1 for p in paths)  # fresh copies, listing unchanged: nothing asked
+    summary = harvest(sf_for(source(srv), revalidate_days=0), [source(srv)], db)
+    for p in paths:  # every stored article asked again, conditionally, though no listing showed it
+        assert srv.hits(p)[-1].headers.get("if-none-match") == f'"a{paths.index(p) + 1}"'
+    assert summary.totals().not_modified == 1 + 4 and summary.totals().fetched == 0
+
+
 def test_last_modified_revalidation(srv, db):
     srv.page("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
     path = "/bai-viet/dti-post1.html"
