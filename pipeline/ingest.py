@@ -10,7 +10,7 @@ from pipeline.extract import EXTRACTOR_VERSION, extract
 from pipeline.models import OK
 from pipeline.parse import parse_file
 
-SUFFIXES = {".html", ".htm", ".pdf", ".txt"}
+SUFFIXES = {".html", ".htm", ".pdf", ".txt", ".docx"}
 
 
 @dataclass

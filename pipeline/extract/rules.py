@@ -80,7 +80,7 @@ COUNT_UNITS = [
     "trường học", "trường", "cơ sở", "gian hàng", "chủ thể", "video", "tin", "bài", "lượt xem", "hội nghị",
     "cuộc họp", "phòng họp", "điểm cầu", "máy", "thiết bị", "sim", "kết nối", "cửa hàng", "hợp đồng",
     "nông dân", "hội viên", "công dân", "tình nguyện viên", "kỹ sư", "chuyên gia", "nhân lực", "lao động",
-    "mô hình", "sáng kiến", "đề tài", "dự án", "nhiệm vụ", "bộ", "sàn", "vụ", "con", "tấn", "ha", "héc-ta",
+    "mô hình", "sáng kiến", "đề tài", "dự án", "nhiệm vụ", "bộ dữ liệu", "sàn", "phản ánh", "cảnh báo", "truy cập",
 ]
 _UNIT_RE = re.compile(r"\s*(?:" + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in
                                             sorted(COUNT_UNITS, key=len, reverse=True)) + r")(?![\w])", re.I)
@@ -898,6 +898,7 @@ class SentenceExtractor:
         before it, completed by a short noun after it."""
         start = n.qualifier_start if n.qualifier_start is not None else n.start
         after = self._phrase_after(a.text, n.end, 24)
+        after = re.sub(r"^(?:đến|tới)\s+", "", after)  # '99,5% đến trung tâm thôn': coverage of the places
         verb_before = re.search(r"(?:đạt|chiếm|là|ở\s+mức|còn|bằng|lên|xuống|tăng|giảm|vượt|tới\s+mức|khoảng|"
                                 r"trung\s+bình|bình\s+quân|ước|với)\s*(?:\S+\s+)?$",
                                 a.text[max(0, start - 25):start], re.I)
@@ -917,6 +918,11 @@ class SentenceExtractor:
             phrase = self.percent_phrase(a, n)
             if not phrase:
                 continue
+            lead = a.text[max(0, n.start - 30):n.start]
+            if not self._noun_start(self._phrase_after(a.text, n.end, 3)) and not re.search(
+                    r"(?:đạt|chiếm|là|còn|lên|xuống|tăng|giảm|bằng|vượt|mức|khoảng|tới|đến|ước|trên|dưới|gần|hơn|"
+                    r"quá|thiểu|đa|nhất|,|và)\s*$", lead, re.I):
+                continue  # '… với tinh thần 100%': no quantity is measured
             subj = self._subject_for_indicator(a, n.start)
             if subj is None:
                 continue
@@ -963,6 +969,11 @@ class SentenceExtractor:
                         rf"xếp\s+cuối|thấp\s+nhất|xuất\s+sắc)", text[unit_start:], re.I):
                 continue
             unit = re.sub(r"\s+", " ", um.group(0).strip())
+            if re.match(r"\s*/\s*[^\d\s]", text[unit_start + um.end():]):
+                continue  # a rate or a price: 'đồng/lít', 'USD/ounce', 'người/km²'
+            if unit.lower() in ("đồng", "usd") and re.search(r"(?<![\w])(?:giá|vé|niêm\s+yết|bán)(?![\w])",
+                                                        head[head.rfind(";") + 1:], re.I):
+                continue  # a price, not an amount achieved
             if unit.lower() == "điểm" and n.has_decimal:
                 continue
             unit_end = unit_start + um.end()
