@@ -32,6 +32,9 @@ def find_years(text: str) -> list[YearMention]:
         before = text[max(0, m.start() - 40):m.start()].lower()
         after = text[m.end():m.end() + 12]
         role = "plain"
+        if re.search(r"tháng\s+\d{1,2}\s*(?:năm\s+)?$|ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/?\s*$", before):
+            out.append(YearMention(m.start(), m.end(), int(m.group(1)), "date"))  # 'ngày 18 tháng 4 năm 2025'
+            continue
         if re.match(r"\s*[-–]\s*(?:19|20)\d{2}(?!\d)", after) and not re.search(r"(?:nhiệm\s+kỳ|khóa|khoá)\s+$", before):
             out.append(YearMention(m.start(), m.end(), int(m.group(1)), "period_start"))
             continue
@@ -55,6 +58,10 @@ _PUB_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|
 
 def reference_year(doc: Document) -> Optional[int]:
     """The year the document was written: its publication date, else a dated byline."""
+    for when in (doc.published, doc.metadata.get("issued")):
+        m = re.match(r"(\d{4})", str(when or ""))
+        if m:
+            return int(m.group(1))
     if doc.published:
         m = re.match(r"(\d{4})", doc.published)
         if m:

@@ -253,7 +253,7 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
     found: list[SubjectMention] = []
     # districts and cities first: 'thành phố Lào Cai' is a district, not the province
     for m in re.finditer(rf"(?<![\w])({DISTRICT_PREFIX})\s+([{UPPER}][\wÀ-ỹ]*(?:\s+[{UPPER}][\wÀ-ỹ]*){{0,3}})", text):
-        prefix = re.sub(r"\s+", " ", m.group(1))
+        prefix = re.sub(r"\s+", " ", m.group(1)).lower()  # 'Huyện Bá Thước' → 'huyện Bá Thước' 
         raw = m.group(2)
         prov = canonical_province(raw)
         low = prefix.lower()
@@ -273,7 +273,7 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
     for m in re.finditer(r"(?<![\w])([Qq]uận)\s+(\d{1,2})(?![\w,.]\d)", text):
         found.append(SubjectMention(m.start(), m.end(), "quận " + m.group(2), "district", default_province))
     for m in re.finditer(rf"(?<![\w])({COMMUNE_PREFIX})\s+([{UPPER}][\wÀ-ỹ]*(?:\s+[{UPPER}][\wÀ-ỹ]*){{0,3}})", text):
-        name = _spaces(m.group(1)) + " " + _spaces(m.group(2))
+        name = _spaces(m.group(1)).lower() + " " + _spaces(m.group(2))
         found.append(SubjectMention(m.start(), m.end(), name, "other", default_province))
     for m in province_regex().finditer(text):
         found.append(SubjectMention(m.start(), m.end(), province_aliases()[m.group("name")]

@@ -49,7 +49,7 @@ def _table_year(doc: Document, table: Table, ctx: DocContext) -> Optional[int]:
         return years[0]
     start = table.row_spans[0][0] if table.row_spans else 0
     before = doc.text[max(0, start - 700):start]
-    stated = [int(m.group(1)) for m in re.finditer(r"(?:năm|NĂM|DTI)\s+((?:19|20)\d{2})(?![\d/])", before)]
+    stated = [y.year for y in find_years(before) if y.role in ("plain", "period_end")]
     if stated:
         return stated[-1]
     return ctx.dti_year
