@@ -2,6 +2,7 @@
 names, share bars. Shared by the HTML and plain-text parsers; the patterns are data."""
 from __future__ import annotations
 
+import functools
 import re
 
 # A line that opens a block of teasers of other articles: everything after it is furniture.
@@ -83,16 +84,24 @@ def is_date_line(line: str) -> bool:
     return bool(re.search(r"\d", line)) and len(line) <= 80 and not _DATE_LINE_PARTS.sub("", line).strip()
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(selector: str):
+    """A compiled CSS selector (compiling costs more than matching), or None when invalid."""
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
+    try:
+        return CSSSelector(selector)
+    except SelectorError:
+        return None
+
+
 def remove_elements(tree, selectors: list[str]) -> list[str]:
     """Remove every element matching one of the CSS selectors, keeping tail text; returns the
     selectors that are not valid CSS (reported, never fatal)."""
-    from cssselect import SelectorError
-    from lxml.cssselect import CSSSelector
     bad = []
     for selector in selectors:
-        try:
-            matcher = CSSSelector(selector)
-        except SelectorError:
+        matcher = _compiled(selector)
+        if matcher is None:
             bad.append(selector)
             continue
         for el in matcher(tree):

@@ -49,6 +49,9 @@ LIST_INTRO_RE = re.compile(
     rf"(?:(?P<num>{INT}|{NUMWORD})\s+)?(?:{GROUP_NOUN})?\s*(?:[^.;:]{{0,60}}?\s)?"
     rf"(?P<dir>dẫn\s+đầu|đứng\s+đầu|xếp\s+đầu|cao\s+nhất|đứng\s+cuối|xếp\s+cuối|cuối\s+bảng|thấp\s+nhất)"
     rf"(?P<mid>[^.;:]{{0,80}}?)\s*(?:(?P<lanluot>lần\s+lượt\s+là)|gồm\s+có|bao\s+gồm|gồm|là|thuộc\s+về)\s*:?\s*", re.I)
+LIST_DIR_RE = re.compile(r"dẫn\s+đầu|đứng\s+đầu|xếp\s+đầu|cao\s+nhất|đứng\s+cuối|xếp\s+cuối|cuối\s+bảng|thấp\s+nhất", re.I)
+# A sentence can state a figure only if it has a digit or a word that names a place or a number.
+FIGURE_HINT = re.compile(r"\d|đầu|nhất|nhì|cuối|thứ|top|tốp|nhóm|bậc|hạng|runner|á\s+quân|tuyệt\s+đối|tối\s+đa", re.I)
 CHANGE_RE = re.compile(
     rf"(?P<verb>tăng|giảm|tụt|lên|xuống|vượt|thăng|vươn\s+lên|nhảy|rơi|lùi|cải\s+thiện|sụt|mất)\s+(?:thêm\s+|tới\s+|đến\s+|liền\s+)?"
     rf"(?P<num>{INT}|{NUMWORD})\s+(?:bậc|hạng|vị\s+trí|thứ\s+hạng|bậc\s+xếp\s+hạng)", re.I)
@@ -330,9 +333,11 @@ class SentenceExtractor:
                 self.state.target_year = self.ctx.sections[s.paragraph] or None
         a = self.analyse(s)
         facts: list[Fact] = self.list_item(a)
-        for rule in (self.rule_ranking_line, self.rule_lists, self.rule_respectively, self.rule_rank, self.rule_rank_en,
-                     self.rule_last, self.rule_rank1, self.rule_top,
-                     self.rule_change, self.rule_score, self.rule_percent, self.rule_count):
+        rules = () if not FIGURE_HINT.search(s.text) else (
+            self.rule_ranking_line, self.rule_lists, self.rule_respectively, self.rule_rank, self.rule_rank_en,
+            self.rule_last, self.rule_rank1, self.rule_top, self.rule_change, self.rule_score, self.rule_percent,
+            self.rule_count)
+        for rule in rules:
             facts.extend(rule(a))
         self._update_state(a)
         return facts
@@ -417,6 +422,8 @@ class SentenceExtractor:
         """'5 địa phương dẫn đầu gồm: A, B, C' → top_n for each; '… đứng cuối là A, B' → bottom_n;
         'Đứng đầu khối … là A; B, C' → top_n of the list's length; 'lần lượt là' also gives ranks."""
         out = []
+        if not LIST_DIR_RE.search(a.text):
+            return out
         for m in LIST_INTRO_RE.finditer(a.text):
             after = [s for s in a.subjects if s.start >= m.end()]
             if (not after or after[0].start - m.end() > 3) and m.group("num") and not a.text[m.end():].strip(" .:"):
