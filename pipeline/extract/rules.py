@@ -273,11 +273,13 @@ class SentenceExtractor:
         from pipeline.extract.metrics import VOCABULARY
         return VOCABULARY
 
-    def _target_cue_end(self, text: str) -> Optional[int]:
-        """End of the last target cue in `text` (a plan word or a future deadline), or None."""
+    def _target_cue_end(self, text: str, years: list[YearMention]) -> Optional[int]:
+        """End of the last target cue in `text` (a plan word or a future deadline), or None.
+        `years` are the sentence's year mentions; those past the end of `text` are ignored."""
         ends = [m.end() for m in TARGET_CUE.finditer(text)]
-        for y in find_years(text):
-            if y.role in ("deadline", "period_end") and (self.ctx.ref_year is None or y.year >= self.ctx.ref_year):
+        for y in years:
+            if y.end <= len(text) and y.role in ("deadline", "period_end") and (
+                    self.ctx.ref_year is None or y.year >= self.ctx.ref_year):
                 ends.append(y.end)
         return max(ends) if ends else None
 
@@ -290,7 +292,7 @@ class SentenceExtractor:
                 head = head[:subj.start] + " " * (subj.end - subj.start) + head[subj.end:]
         head = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), head)
         clause = head[head.rfind(";") + 1:]
-        cue_end = self._target_cue_end(head)
+        cue_end = self._target_cue_end(head, a.years)
         if cue_end is not None:
             since = head[max(cue_end, len(head) - len(clause)):]
             return not ACHIEVED_CUE.search(since)
@@ -373,7 +375,7 @@ class SentenceExtractor:
             self.state.metric = a.metrics[-1]
         future = [y for y in a.years if y.role in ("deadline", "period_end")
                   and (self.ctx.ref_year is None or y.year >= self.ctx.ref_year)]
-        cue_end = self._target_cue_end(a.text)
+        cue_end = self._target_cue_end(a.text, a.years)
         if future and cue_end is not None and not ACHIEVED_CUE.search(a.text[cue_end:]):
             # 'Mục tiêu đến năm 2025, …' / 'Về …, đến năm 2025, …': what follows in the paragraph is planned
             self.state.in_target_frame = True
