@@ -1,0 +1,143 @@
+"""The extractor, construction by construction, on sentences written for these tests."""
+import unicodedata
+
+import pytest
+
+from pipeline.extract import EXTRACTOR_VERSION, extract
+from pipeline.models import Document, Table
+
+
+def facts(body, title="Chuyển đổi số", **meta):
+    doc = Document(url="test:", text=f"{title}\n\n{body}", title=title, doc_type="txt", metadata=meta)
+    return extract(doc)
+
+
+def has(fs, **want):
+    return any(all(getattr(f, k) == v for k, v in want.items()) for f in fs)
+
+
+def test_rank_with_total_and_score_in_one_sentence():
+    fs = facts("Năm 2023, tỉnh Bắc Ninh xếp thứ 9/63 tỉnh, thành phố về Chỉ số chuyển đổi số, đạt 0,6512 điểm.")
+    assert has(fs, subject="Bắc Ninh", kind="rank", value=9, total=63, metric="dti", year=2023)
+    assert has(fs, subject="Bắc Ninh", kind="score", value=0.6512, scale=1, metric="dti", year=2023)
+    assert len(fs) == 2
+
+
+def test_rank_words_and_first_place():
+    fs = facts("Trong DTI 2022, Đà Nẵng dẫn đầu cả nước, Thành phố Hồ Chí Minh đứng thứ hai.")
+    assert has(fs, subject="Đà Nẵng", kind="rank", value=1, year=2022)
+    assert has(fs, subject="Hồ Chí Minh", kind="rank", value=2, year=2022)
+
+
+def test_position_then_subject():
+    fs = facts("Ở bảng DTI 2021, vị trí thứ ba thuộc về Quảng Ninh.")
+    assert has(fs, subject="Quảng Ninh", kind="rank", value=3, year=2021)
+
+
+def test_respectively_pairs_subjects_with_values():
+    fs = facts("Năm 2024, Hà Nội, Huế và Hải Phòng lần lượt xếp thứ nhất, thứ hai và thứ ba về chuyển đổi số.")
+    assert [(f.subject, f.value) for f in fs if f.kind == "rank"] == [("Hà Nội", 1), ("Huế", 2), ("Hải Phòng", 3)]
+
+
+def test_two_indices_share_one_rank():
+    fs = facts("Năm 2023, hai chỉ số Hạ tầng số và Nhân lực số của Lạng Sơn cùng xếp thứ 4.")
+    assert {f.metric for f in fs if f.kind == "rank" and f.value == 4} == {"dti.infrastructure", "dti.workforce"}
+
+
+def test_membership_list_gives_top_n_for_each_and_no_order():
+    fs = facts("Theo DTI 2024, 3 địa phương dẫn đầu gồm: Hà Nội, Huế và Hải Phòng.")
+    assert {f.subject for f in fs if f.kind == "top_n" and f.value == 3} == {"Hà Nội", "Huế", "Hải Phòng"}
+    assert not [f for f in fs if f.kind == "rank"]
+
+
+def test_bottom_group():
+    fs = facts("Ba địa phương đứng cuối bảng DTI 2023 là Lai Châu, Điện Biên và Hà Giang.")
+    assert {f.subject for f in fs if f.kind == "bottom_n"} == {"Lai Châu", "Điện Biên", "Hà Giang"}
+
+
+def test_signed_rank_changes():
+    fs = facts("Năm 2022, Long An tăng 28 bậc, trong khi Ninh Bình tụt 15 bậc về chuyển đổi số.")
+    assert has(fs, subject="Long An", kind="rank_change", value=28)
+    assert has(fs, subject="Ninh Bình", kind="rank_change", value=-15)
+
+
+def test_thousand_point_scale_and_perfect_score():
+    fs = facts("Năm 2023, thành phố Lào Cai đạt tổng số điểm 760,39/1.000.", title="Xếp hạng chuyển đổi số cấp huyện")
+    assert has(fs, subject="thành phố Lào Cai", subject_type="district", kind="score", value=760.39, scale=1000)
+    fs = facts("Thái Nguyên đạt điểm tuyệt đối (1.000 điểm) ở chỉ số Thể chế số năm 2024.")
+    assert has(fs, subject="Thái Nguyên", kind="score", value=1000, scale=1000, metric="dti.institutions")
+
+
+def test_coordinated_percentages_keep_their_own_noun_phrases():
+    fs = facts("Toàn tỉnh Sơn La có 92 % thôn, bản và 65,4% hộ gia đình có hạ tầng cáp quang.")
+    pct = {f.value: f.metric_phrase for f in fs if f.kind == "percent"}
+    assert "thôn" in pct[92] and "hộ gia đình" in pct[65.4]
+
+
+def test_counts_with_units_qualifiers_and_multipliers():
+    fs = facts("Hệ thống giám sát của tỉnh Hà Tĩnh đã chặn khoảng 2,3 triệu thư rác và hơn 15.200 lượt tấn công.")
+    assert has(fs, kind="count", value=2_300_000, qualifier="approx")
+    assert has(fs, kind="count", value=15200, qualifier="at_least", unit="lượt tấn công")
+
+
+def test_fraction_count_keeps_its_total():
+    fs = facts("Tỉnh Phú Thọ đã phê duyệt cấp độ an toàn cho 212/215 hệ thống thông tin.")
+    assert has(fs, kind="count", value=212, total=215)
+
+
+def test_target_with_due_year():
+    fs = facts("Tỉnh Gia Lai phấn đấu đến năm 2030 nằm trong nhóm 20 địa phương dẫn đầu cả nước về chuyển đổi số.")
+    assert has(fs, subject="Gia Lai", kind="top_n", value=20, is_target=True, year=2030)
+
+
+def test_achievement_is_not_a_target():
+    fs = facts("Năm 2024, tỷ lệ hồ sơ trực tuyến của tỉnh Nam Định đã đạt 71,3%.")
+    assert has(fs, kind="percent", value=71.3, is_target=False, year=2024)
+
+
+def test_dates_decisions_phones_and_counters_are_not_facts():
+    body = ("Ngày 3/4/2025, UBND tỉnh ban hành Quyết định số 684/QĐ-UBND; đường dây nóng 0214.3840.888.\n"
+            "Lượt xem: 3950")
+    assert facts(body) == []
+
+
+def test_implicit_subject_is_the_article_province():
+    fs = facts("Tỉnh xếp thứ 12 về chuyển đổi số năm 2023.", title="Hà Tĩnh nỗ lực chuyển đổi số")
+    assert has(fs, subject="Hà Tĩnh", kind="rank", value=12, year=2023)
+
+
+def test_data_year_is_not_the_publication_year():
+    doc = Document(url="test:", text="Lào Cai đứng thứ 14 về chuyển đổi số\n\nTỉnh xếp thứ 14/34.",
+                   title="Lào Cai đứng thứ 14 về chuyển đổi số", published="2025-10-21T13:38:00+07:00")
+    assert has(extract(doc), kind="rank", value=14, total=34, year=2024)
+
+
+def test_nfd_and_nfc_texts_give_identical_facts():
+    text = "Năm 2023, Thanh Hoá xếp thứ 11/63 về chỉ số chuyển đổi số, đạt 0,6021 điểm."
+    nfd = unicodedata.normalize("NFC", unicodedata.normalize("NFD", text))
+    assert [f.key() for f in facts(text)] == [f.key() for f in facts(nfd)]
+
+
+def test_a_repeated_sentence_is_one_fact_and_evidence_spans_are_exact():
+    body = "Năm 2024, Lào Cai xếp thứ 14/34 về chuyển đổi số.\n\nNăm 2024, Lào Cai xếp thứ 14/34 về chuyển đổi số."
+    doc = Document(url="test:", text=f"T\n\n{body}", title="T")
+    fs = extract(doc)
+    assert len(fs) == 1
+    assert doc.text[fs[0].start:fs[0].end] == fs[0].evidence
+    assert fs[0].extractor.startswith("rules.") and fs[0].extractor_version == EXTRACTOR_VERSION
+
+
+def test_ranking_table_rows_keep_ties_and_cells():
+    rows = [["Xếp hạng", "Tỉnh, thành phố", "Giá trị DTI"], ["15", "Thanh Hóa", "0,5592"], ["15", "Yên Bái", "0,5592"]]
+    lines = [" | ".join(r) for r in rows]
+    title = "Xếp hạng DTI năm 2022"
+    text = title + "\n\n" + "\n".join(lines)
+    spans, pos = [], len(title) + 2
+    for line in lines:
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    doc = Document(url="test:", text=text, title=title, tables=[Table(rows=rows, row_spans=spans, caption=title)])
+    fs = extract(doc)
+    ranks = {(f.subject, f.value, f.table_row, f.table_col) for f in fs if f.kind == "rank"}
+    assert ranks == {("Thanh Hóa", 15, 1, 0), ("Yên Bái", 15, 2, 0)}
+    assert has(fs, subject="Yên Bái", kind="score", value=0.5592, scale=1, year=2022, table_col=2)
