@@ -171,8 +171,11 @@ class SentenceExtractor:
             s = self.subject_after(a, end, 40) or self.subject_before(a, start)
         else:
             s = self.subject_before(a, start)
-            if s is None and self.ctx.province and SELF_REFERENCE.search(a.text[:start]):
-                return SubjectMention(-1, -1, self.ctx.province, "province")
+            if s is None and SELF_REFERENCE.search(a.text[:start]):
+                if self.ctx.province:
+                    return SubjectMention(-1, -1, self.ctx.province, "province")
+                if self.state.subject is not None:
+                    return self.state.subject
             s = s or self.subject_after(a, end)
         return s or self.implicit_subject(a)
 
@@ -594,9 +597,9 @@ class SentenceExtractor:
                 continue
             trig = m.group("trigger").strip().lower()
             head = a.text[:m.start()]
-            if trig.startswith("thứ") and NOT_RANK_BEFORE.search(head):
+            after_metric = any(0 <= m.start() - x.end <= 2 for x in a.metrics)  # 'Xã hội số thứ 6'
+            if trig.startswith("thứ") and NOT_RANK_BEFORE.search(head) and not after_metric:
                 continue
-            after_metric = any(0 <= m.start() - x.end <= 2 for x in a.metrics)
             if trig.startswith("thứ") and not RANK_VERB_BEFORE.search(head) and not after_metric and not re.search(
                     r"(?:xếp|đứng|đạt|giữ|vị\s+trí|hạng)[^.;,]{0,60}$", head, re.I):
                 if not m.group("total"):
@@ -613,7 +616,7 @@ class SentenceExtractor:
             total = float(m.group("total")) if m.group("total") else None
             if total is not None and value > total:
                 continue
-            if re.match(r"\s*(?:%|điểm|bậc|năm)", a.text[m.end():]):
+            if re.match(r"\s*(?:%|điểm|bậc|năm(?!\s+(?:19|20)\d{2}))", a.text[m.end():]):
                 continue
             if not m.group("total") and not re.search(r"thứ\s*$", a.text[:num_start]) and \
                     re.match(rf"\s*{GROUP_NOUN}", a.text[m.end():], re.I):

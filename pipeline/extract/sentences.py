@@ -26,7 +26,14 @@ def _split_paragraph(par: str) -> list[tuple[int, int]]:
             return [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+(?:[.!?]+|$)", par) if m.group().strip()]
         spans.append((i, i + len(s)))
         cursor = i + len(s)
-    return spans
+    # a list number ('1.', 'a)') split off by the tokenizer belongs to the item that follows
+    merged: list[tuple[int, int]] = []
+    for span in spans:
+        if merged and re.fullmatch(r"\s*(?:\d{1,3}|[a-zđ]|[IVX]+)[.)]\s*", par[merged[-1][0]:merged[-1][1]]):
+            merged[-1] = (merged[-1][0], span[1])
+        else:
+            merged.append(span)
+    return merged
 
 
 def split_sentences(text: str) -> list[Sentence]:
