@@ -83,9 +83,11 @@ ORDER BY f.start, f.id""",
   g.n_facts AS documents
 FROM fact_groups g
 WHERE g.n_values > 1 AND g.is_target = 0
-  AND (SELECT count(DISTINCT CASE WHEN g.kind = 'score'
+  -- ranks differ by value within a group (the ranking's size is part of it); other answers may
+  -- differ only by scale or by a stated total, so those are compared on the value itself
+  AND (g.kind = 'rank' OR (SELECT count(DISTINCT CASE WHEN g.kind = 'score'
          THEN round(c.value / coalesce(c.scale, CASE WHEN c.value <= 1 THEN 1 ELSE 1000 END), 4)
-         ELSE c.value END) FROM fact_claims c WHERE c.group_key = g.key) > 1
+         ELSE c.value END) FROM fact_claims c WHERE c.group_key = g.key) > 1)
 ORDER BY g.n_facts DESC, g.subject, g.metric, g.year""",
     },
     "targets_against_actuals": {
