@@ -40,6 +40,12 @@ def deduplicate(facts: list[Fact]) -> list[Fact]:
         if k not in by_key:
             by_key[k] = f
     kept = list(by_key.values())
+    # the title often repeats a figure without its year: keep the dated statement
+    dated = [f for f in kept if f.year is not None]
+    kept = [f for f in kept if f.year is not None or not any(
+        g.subject == f.subject and g.kind == f.kind and round(g.value, 6) == round(f.value, 6) and
+        g.is_target == f.is_target and (g.metric.startswith(f.metric) or f.metric.startswith(g.metric))
+        for g in dated)]
     with_total = {(f.subject, f.metric, f.year, f.kind, round(f.value, 6), f.is_target)
                   for f in kept if f.total is not None}
     return [f for f in kept if f.total is not None or

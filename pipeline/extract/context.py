@@ -8,6 +8,7 @@ from typing import Optional
 
 from pipeline.extract.gazetteer import document_province
 from pipeline.extract.metrics import find_metrics
+from pipeline.extract.numbers import english_style
 from pipeline.models import Document
 
 YEAR_RE = re.compile(r"(?<![\d/.,])((?:19[5-9]|20[0-9])\d)(?![\d/%]|\s*(?:%|triệu|tỷ|nghìn))")
@@ -91,6 +92,7 @@ class DocContext:
     national: bool = False                     # about the whole country, no one province
     sections: dict = field(default_factory=dict)  # paragraph index → due year of a target section (or 0)
     ranking_lines: dict = field(default_factory=dict)  # paragraph index → metric of a numbered ranking list
+    english_numbers: bool = False              # decimals written with '.', thousands with ',' 
     notes: dict = field(default_factory=dict)
 
 
@@ -122,7 +124,8 @@ def build_context(doc: Document) -> DocContext:
                                                    title + "\n" + text[:3000], re.I))
     return DocContext(province=province, ref_year=ref, dti_year=dti_year, title_year=title_year,
                       dti_doc=dti_doc, title=title, dti_year_explicit=explicit, national=national,
-                      sections=target_sections(text, ref), ranking_lines=ranking_lines(text))
+                      sections=target_sections(text, ref), ranking_lines=ranking_lines(text),
+                      english_numbers=english_style(text))
 
 
 def ranking_lines(text: str) -> dict:

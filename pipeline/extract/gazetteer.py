@@ -290,8 +290,9 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
         pm = province_regex().search(name)
         if pm and pm.end() == len(name):
             prov = province_aliases().get(pm.group("name"), prov)
+        source = bool(re.search(r"(?:^|[\s,(])[Tt]heo\s*$", text[max(0, m.start() - 8):m.start()]))
         found.append(SubjectMention(m.start(), m.start() + len(text[m.start():end].rstrip(" ,")), name,
-                                    "agency", prov))
+                                    "agency", prov, attribution=source))
     for m in STANDALONE_AGENCY_RE.finditer(text):
         found.append(SubjectMention(m.start(), m.end(), _spaces(m.group(1)), "agency", default_province))
     for m in MINISTRY_RE.finditer(text):

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-MULTIPLIERS = {"nghìn": 1e3, "ngàn": 1e3, "ngìn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
+MULTIPLIERS = {"nghìn": 1e3, "ngàn": 1e3, "ngìn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9,
+               "thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 DIGIT_WORDS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
                "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
@@ -28,7 +29,7 @@ _QUAL_RE = re.compile(r"(?:^|(?<=[\s(]))(" + "|".join(q for q, _ in QUALIFIERS) 
 NUMBER_TOKEN = re.compile(r"(?<![\w.,/\-])(\d[\d.,]*\d|\d)(?![\w])")
 
 
-def parse_number(token: str) -> Optional[float]:
+def parse_number(token: str, english: bool = False) -> Optional[float]:
     """The value of a digit token written the Vietnamese way (or, unambiguously, the English way).
 
     '1.000' → 1000, '0,7167' → 0.7167, '6.050' → 6050, '760,39' → 760.39, '1.234,5' → 1234.5,
@@ -38,6 +39,8 @@ def parse_number(token: str) -> Optional[float]:
     t = token.strip()
     if not re.fullmatch(r"\d[\d.,]*", t) or t.endswith((".", ",")):
         return None
+    if english and re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?", t):
+        return float(t.replace(",", ""))  # a text written the English way: 1,250 and 0.6419
     if "." in t and "," in t:
         if t.rfind(",") > t.rfind("."):          # 1.234,5 (Vietnamese)
             intpart, dec = t.rsplit(",", 1)
@@ -123,7 +126,7 @@ class NumberMention:
     has_decimal: bool = False
 
 
-_MULT_RE = re.compile(r"\s+(nghìn|ngàn|triệu|tỷ|tỉ)(?!\s+đồng\s*/)", re.I)
+_MULT_RE = re.compile(r"\s+(nghìn|ngàn|triệu|tỷ|tỉ|thousand|million|billion)(?!\s+đồng\s*/)", re.I)
 _PERCENT_RE = re.compile(r"\s?(%|phần\s+trăm)")
 
 
@@ -142,11 +145,18 @@ def qualifier_before(text: str, pos: int) -> tuple[str, Optional[int]]:
     return "exact", None
 
 
-def find_numbers(text: str) -> list[NumberMention]:
+def english_style(text: str) -> bool:
+    """Does the text write decimals with '.' (0.6419, 98.7%) rather than the Vietnamese ','?"""
+    en = len(re.findall(r"(?<![\d.,])(?:0\.\d{2,4}|\d{1,3}\.\d{1,2}(?=\s*%|\s+(?:million|triệu|điểm)))(?![\d.,])", text))
+    vi = len(re.findall(r"(?<![\d.,])(?:0,\d{2,4}|\d{1,3},\d{1,2}(?=\s*%|\s+(?:triệu|điểm)))(?![\d.,])", text))
+    return en > vi
+
+
+def find_numbers(text: str, english: bool = False) -> list[NumberMention]:
     """Every figure token in `text` that parses, with multiplier, percent sign and qualifier."""
     out = []
     for m in NUMBER_TOKEN.finditer(text):
-        value = parse_number(m.group(1))
+        value = parse_number(m.group(1), english)
         if value is None:
             continue
         end = m.end()

@@ -62,7 +62,7 @@ POINT_NOUNS = re.compile(r"\s*(?:cầu|quan\s+trọng|trường|du\s+lịch|giao
                          r"camera|chốt|mỏ|thi|bưu|văn\s+hóa|văn\s+hoá|sinh\s+hoạt|hỗ\s+trợ|đón|ngập|đen|tập\s+kết|"
                          r"giao|mua|vui|check|xanh|trên|tại|ở|như|khác|và|,)", re.I)
 TARGET_CUE = re.compile(r"mục\s+tiêu|phấn\s+đấu|chỉ\s+tiêu|đề\s+ra|đặt\s+ra|hướng\s+tới|hướng\s+đến|định\s+hướng|"
-                        r"dự\s+kiến|\bsẽ\b|kỳ\s+vọng|quyết\s+tâm|tầm\s+nhìn|cần\s+đạt|phải\s+đạt|kế\s+hoạch|"
+                        r"dự\s+kiến|\bsẽ\b|kỳ\s+vọng|quyết\s+tâm|tầm\s+nhìn|cần\s+đạt|phải\s+đạt|theo\s+kế\s+hoạch|kế\s+hoạch\s+đề\s+ra|"
                         r"nhiệm\s+vụ\s+đến|lộ\s+trình", re.I)
 ACHIEVED_CUE = re.compile(r"(?<![\w])(?:đã|đạt\s+được|hiện\s+nay|hiện\s+đã|thực\s+tế|kết\s+quả|đến\s+nay|tính\s+đến)(?![\w])", re.I)
 DELIM = re.compile(r"[;:()\[\]\n!?]|\.(?:\s|$)|,\s(?=\d)")
@@ -327,7 +327,7 @@ class SentenceExtractor:
     # ----------------------------------------------------------------- the sentence
     def analyse(self, s: Sentence) -> Analysis:
         text = s.text
-        return Analysis(s, text, find_numbers(text), find_subjects(text, self.ctx.province),
+        return Analysis(s, text, find_numbers(text, self.ctx.english_numbers), find_subjects(text, self.ctx.province),
                         find_metrics(text), find_years(text))
 
     def run(self, s: Sentence) -> list[Fact]:
@@ -789,7 +789,7 @@ class SentenceExtractor:
         out = []
         text = a.text
         candidates: list[tuple[int, int, float, Optional[float], int, str]] = []  # start,end,value,scale,num_start,rule
-        for m in re.finditer(r"điểm\s+tuyệt\s+đối(?:\s*\(\s*(?P<v>\d[\d.,]*)\s*điểm\s*\))?", text, re.I):
+        for m in re.finditer(r"điểm\s+(?:tuyệt\s+đối|tối\s+đa)(?:\s*\(?\s*(?P<v>\d[\d.,]*)\s*(?:điểm)?\s*\)?)?", text, re.I):
             v = parse_number(m.group("v")) if m.group("v") else None
             value, scale = (v, 1000.0 if v and v > 1 else 1.0) if v else (1.0, 1.0)
             candidates.append((m.start(), m.end(), value, scale, m.start("v") if m.group("v") else m.start(), "perfect"))
@@ -872,9 +872,10 @@ class SentenceExtractor:
         head = text[:pos]
         cut = max(head.rfind(";"), head.rfind(":"), head.rfind("("), head.rfind(". "), head.rfind(")"))
         chunk = head[cut + 1:]
-        rate = list(re.finditer(r"(?:tỷ|tỉ)\s+(?:lệ|trọng)|số\s+lượng|tổng\s+số|mức\s+độ|chỉ\s+số", chunk, re.I))
+        rate = list(re.finditer(r"(?:tỷ|tỉ)\s+(?:lệ|trọng)", chunk, re.I)) or \
+            list(re.finditer(r"số\s+lượng|tổng\s+số|mức\s+độ|chỉ\s+số", chunk, re.I))[-1:]
         if rate:
-            chunk = chunk[rate[-1].start():]
+            chunk = chunk[rate[0].start():]
         else:
             commas = [m.end() for m in re.finditer(r",\s+(?!\d)", chunk)]
             if commas and len(chunk[commas[-1]:].split()) >= 2:
@@ -930,6 +931,9 @@ class SentenceExtractor:
             phrase = self.percent_phrase(a, n)
             if not phrase:
                 continue
+            if re.search(r"(?:DTI|giá\s+trị|điểm|chỉ\s+số)[^;]{0,60}(?:tăng|giảm)\s*$",
+                         a.text[max(0, n.start - 80):n.start], re.I):
+                continue  # 'giá trị DTI trung bình … tăng 7,5%': a change of a score
             lead = a.text[max(0, n.start - 30):n.start]
             if not self._noun_start(self._phrase_after(a.text, n.end, 3)) and not re.search(
                     r"(?:đạt|chiếm|là|còn|lên|xuống|tăng|giảm|bằng|vượt|mức|khoảng|tới|đến|ước|trên|dưới|gần|hơn|"
@@ -974,6 +978,10 @@ class SentenceExtractor:
                 unit_start = n.end + frac.end()
             if STRUCTURAL_AFTER.match(text[unit_start:]):
                 continue
+            if re.search(r"(?:tối\s+đa|thang\s+điểm|tổng\s+điểm|trên\s+tổng)\s*$", head[-20:], re.I) or \
+                    re.match(r"\s*(?:đơn\s+vị|cơ\s+quan|địa\s+phương|bộ|tỉnh)[\w\s,]{0,30}?(?:được|tham\s+gia)\s+đánh\s+giá",
+                             text[unit_start:], re.I):
+                continue  # 'tổng điểm tối đa 1.000 điểm', '20 đơn vị được đánh giá' 
             um = _UNIT_RE.match(text[unit_start:])
             if not um:
                 continue
