@@ -308,6 +308,19 @@ def demo(db, keep_running):
     sys.exit(code)
 
 
+@cli.command()
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--docs", "docs_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder holding the documents the gold facts name.")
+@click.option("--verbose", is_flag=True, help="List every missed and every extra fact.")
+@handle_errors
+def evaluate(gold, docs_dir, verbose):
+    """Score the extractor against hand-labelled GOLD facts (JSONL): P, R, F1 per kind."""
+    from pipeline.evaluate import evaluate_docs, load_jsonl
+    facts = [g for path in gold for g in load_jsonl(path)]
+    click.echo(evaluate_docs(facts, Path(docs_dir)).report(verbose=verbose))
+
+
 def _require_db(db: str) -> None:
     if not Path(db).exists():
         raise UsageError(f"{db}: no database yet; run `python -m pipeline harvest` or "
