@@ -912,9 +912,10 @@ class SentenceExtractor:
         start = n.qualifier_start if n.qualifier_start is not None else n.start
         after = self._phrase_after(a.text, n.end, 24)
         after = re.sub(r"^(?:đến|tới)\s+", "", after)  # '99,5% đến trung tâm thôn': coverage of the places
-        verb_before = re.search(r"(?:đạt|chiếm|là|ở\s+mức|còn|bằng|lên|xuống|tăng|giảm|vượt|tới\s+mức|khoảng|"
-                                r"trung\s+bình|bình\s+quân|ước|với)\s*(?:\S+\s+)?$",
-                                a.text[max(0, start - 25):start], re.I)
+        verb_before = re.search(r"(?<![\w])(?:đạt|chiếm|là|ở\s+mức|còn|bằng|lên|xuống|tăng|giảm|vượt|tới\s+mức|"
+                                r"trung\s+bình|bình\s+quân|ước)\s+(?:(?:khoảng|hơn|trên|gần|dưới|tối\s+thiểu|ít\s+nhất|"
+                                r"không\s+quá|tối\s+đa|chỉ|mới|ước|xấp\s+xỉ|chừng)\s+){0,2}$",
+                                a.text[max(0, n.start - 40):n.start], re.I)
         if verb_before or not self._noun_start(after):
             before = self._phrase_before(a.text, start, 20)
             if before:
