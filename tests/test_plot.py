@@ -5,7 +5,6 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from pipeline import store
 from pipeline.cli import cli
 from pipeline.errors import UsageError
 from pipeline.plot import collect, plot_history
