@@ -161,12 +161,14 @@ def query(db, subject, metric, year, kind, with_merged, no_targets, fmt, limit, 
 def search(words, db, where, limit, as_json):
     """Full-text search, blind to tone marks and đ ("Ha Noi" finds "Hà Nội"), with snippets.
 
-    Words must all appear; put a phrase in quotes ('"chuyen doi so"').
+    Words must all appear; an argument of several words is a phrase ("chuyen doi so").
     """
     from pipeline import search as s
     from pipeline.store import connect
     _require_db(db)
-    hits = s.search(connect(db), " ".join(words), where=where, limit=limit)
+    # the shell already split the words: a quoted argument with spaces is meant as a phrase
+    text = " ".join(f'"{w}"' if " " in w.strip() and '"' not in w else w for w in words)
+    hits = s.search(connect(db), text, where=where, limit=limit)
     click.echo(s.render(hits, "json" if as_json else "text"))
 
 

@@ -88,5 +88,12 @@ def test_cli_search_prints_snippets_and_json(db_path):
     out = runner.invoke(cli, ["search", "--db", str(db_path), "--json", "--in", "evidence", "Yen Bai"])
     assert out.exit_code == 0, out.output
     assert {h["kind"] for h in json.loads(out.output)} == {"rank", "score"}
+    # one argument of several words is a phrase; separate arguments are separate words
+    out = runner.invoke(cli, ["search", "--db", str(db_path), "--json", "--in", "evidence", "so y te"])
+    assert [h["subject"] for h in json.loads(out.output)] == ["Sở Y tế"]
+    out = runner.invoke(cli, ["search", "--db", str(db_path), "--json", "--in", "evidence", "te y so"])
+    assert json.loads(out.output) == []
+    out = runner.invoke(cli, ["search", "--db", str(db_path), "--json", "--in", "evidence", "te", "y", "so"])
+    assert [h["subject"] for h in json.loads(out.output)] == ["Sở Y tế"]
     out = runner.invoke(cli, ["search", "--db", str(db_path), "***"])
     assert out.exit_code == 2 and "at least one word" in out.output
