@@ -546,7 +546,8 @@ class SentenceExtractor:
 
     def table_size(self, a: Analysis) -> Optional[float]:
         """The size of the ranking a sentence speaks of: 'Trong bảng 34 tỉnh, thành phố, …'."""
-        m = re.search(r"(?:bảng(?:\s+xếp\s+hạng)?|trong\s+(?:số|tổng\s+số)?|trên\s+(?:tổng\s+số)?)\s+(\d{2,3})\s+"
+        m = re.search(r"(?:bảng(?:\s+xếp\s+hạng)?|trong\s+(?:số|tổng\s+số)?|trên\s+(?:tổng\s+số)?|(?:tính\s+)?theo|giữa|"
+                      r"xếp\s+hạng)\s+(\d{2,3})\s+"
                       r"(?:tỉnh|địa\s+phương|quốc\s+gia|nền\s+kinh\s+tế|bộ|đơn\s+vị|cơ\s+quan)", a.text, re.I)
         return float(m.group(1)) if m else None
 
