@@ -173,7 +173,21 @@ def resolve_subject(db, text: str) -> list[tuple[str, str]]:
     found = [s for s in by_key.get(bare, []) if s[1] == "province"]
     found += [tuple(r) for r in db.execute("SELECT name, type FROM subject_aliases WHERE alias = ?", [bare])
               if tuple(r) not in found]
-    return found
+    if found:
+        return found
+    # a district named without its prefix ("Bắc Hà" for "huyện Bắc Hà")
+    return [s for k, subjects in by_key.items() if _strip_local(k) == bare
+            for s in subjects if s[1] == "district"]
+
+
+_LOCAL_PREFIXES = ("huyen ", "thi xa ", "thanh pho ", "quan ", "thi tran ")
+
+
+def _strip_local(key: str) -> str:
+    for prefix in _LOCAL_PREFIXES:
+        if key.startswith(prefix):
+            return key[len(prefix):]
+    return key
 
 
 def suggest_subjects(db, text: str, n: int = 3) -> list[str]:

@@ -234,3 +234,11 @@ def test_resolve_subject_prefers_the_district_when_named_as_such(tmp_path):
     assert reference_data.resolve_subject(db, "tỉnh Lào Cai") == [("Lào Cai", "province")]
     assert reference_data.resolve_subject(db, "Lào Cai") == [("Lào Cai", "province")]
     assert reference_data.resolve_subject(db, "Atlantis") == []
+
+
+def test_resolve_subject_finds_a_district_named_without_its_prefix(tmp_path):
+    db = db_samples.build(tmp_path / "x.sqlite", [D("u:x", "t", "2025-01-01", "o", [
+        F("Huyện Bắc Hà xếp thứ 2 khối huyện.", "huyện Bắc Hà", "dti_district", "rank", 2, 2024,
+          subject_type="district", province="Lào Cai")])])
+    assert reference_data.resolve_subject(db, "Bac Ha") == [("huyện Bắc Hà", "district")]
+    assert reference_data.resolve_subject(db, "H. Bắc Hà") == [("huyện Bắc Hà", "district")]
