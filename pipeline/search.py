@@ -80,15 +80,23 @@ def _restore(marked: str, original: str, folded: str) -> str:
 
 
 def search(db, words: str, where: str = "all", limit: int = 20) -> list[Hit]:
+    """The best `limit` matches, documents and evidence together, best first.
+
+    The ranking query reads only rowids and scores; snippets and rows are fetched afterwards
+    for the few hits kept (computing a snippet for every match costs more than the search).
+    """
     q = fts_query(words)
     hits: list[Hit] = []
     if where in ("all", "documents"):
-        sql = f"""SELECT d.id, d.url, d.title, d.published, d.text, bm25(documents_fts, 5.0, 1.0) AS r,
-                         snippet(documents_fts, -1, '{OPEN}', '{CLOSE}', '{ELLIPSIS}', {SNIPPET_TOKENS}) AS s,
-                         documents_fts.title AS ft, documents_fts.text AS fx
-                  FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
-                  WHERE documents_fts MATCH ? ORDER BY r LIMIT ?"""
-        for doc_id, url, title, published, text, r, snip, ftitle, ftext in db.execute(sql, [q, limit]):
+        top = db.execute("""SELECT rowid, bm25(documents_fts, 5.0, 1.0) AS r FROM documents_fts
+                            WHERE documents_fts MATCH ? ORDER BY r LIMIT ?""", [q, limit]).fetchall()
+        for doc_id, r in top:
+            snip, ftitle, ftext = db.execute(
+                f"""SELECT snippet(documents_fts, -1, '{OPEN}', '{CLOSE}', '{ELLIPSIS}', {SNIPPET_TOKENS}),
+                           title, text FROM documents_fts WHERE documents_fts MATCH ? AND rowid = ?""",
+                [q, doc_id]).fetchone()
+            url, title, published, text = db.execute(
+                "SELECT url, title, published, text FROM documents WHERE id = ?", [doc_id]).fetchone()
             # the snippet may come from the title or the text column: restore against the right one
             plain = snip.replace(OPEN, "").replace(CLOSE, "").split(ELLIPSIS)[0]
             original, folded = ((title or "", ftitle) if plain and plain in ftitle and plain not in ftext
@@ -96,15 +104,17 @@ def search(db, words: str, where: str = "all", limit: int = 20) -> list[Hit]:
             hits.append(Hit("document", r, url, title or "", published, _restore(snip, original, folded),
                             doc_id))
     if where in ("all", "evidence"):
-        sql = f"""SELECT f.id, f.document_id, d.url, d.title, d.published, f.evidence, f.subject, f.metric,
-                         f.year, f.kind, f.value, bm25(facts_fts) AS r,
-                         highlight(facts_fts, 0, '{OPEN}', '{CLOSE}') AS s
-                  FROM facts_fts JOIN facts f ON f.id = facts_fts.rowid JOIN documents d ON d.id = f.document_id
-                  WHERE facts_fts MATCH ? ORDER BY r LIMIT ?"""
-        for (fid, doc_id, url, title, published, evidence, subject, metric, year, kind, value, r,
-             snip) in db.execute(sql, [q, limit]):
+        top = db.execute("""SELECT rowid, bm25(facts_fts) AS r FROM facts_fts
+                            WHERE facts_fts MATCH ? ORDER BY r LIMIT ?""", [q, limit]).fetchall()
+        for fact_id, r in top:
+            snip = db.execute(f"""SELECT highlight(facts_fts, 0, '{OPEN}', '{CLOSE}') FROM facts_fts
+                                  WHERE facts_fts MATCH ? AND rowid = ?""", [q, fact_id]).fetchone()[0]
+            (doc_id, url, title, published, evidence, subject, metric, year, kind, value) = db.execute(
+                """SELECT f.document_id, d.url, d.title, d.published, f.evidence, f.subject, f.metric, f.year,
+                          f.kind, f.value FROM facts f JOIN documents d ON d.id = f.document_id
+                   WHERE f.id = ?""", [fact_id]).fetchone()
             hits.append(Hit("evidence", r, url, title or "", published,
-                            _restore(snip, evidence, fold_dd(evidence)), doc_id, fid, subject, metric,
+                            _restore(snip, evidence, fold_dd(evidence)), doc_id, fact_id, subject, metric,
                             year, kind, value))
     hits.sort(key=lambda h: h.rank)
     return hits[:limit]
