@@ -39,7 +39,7 @@ def find_years(text: str) -> list[YearMention]:
         if re.match(r"\s*[-–]\s*(?:19|20)\d{2}(?!\d)", after) and not re.search(r"(?:nhiệm\s+kỳ|khóa|khoá)\s+$", before):
             out.append(YearMention(m.start(), m.end(), int(m.group(1)), "period_start"))
             continue
-        if re.search(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:\d{4}\s*(?:và|,)\s*)?$", before) or \
+        if re.search(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:[^\d,.;]{0,25}?\s)?(?:năm\s+)?(?:\d{4}\s*(?:và|,)\s*)?$", before) or \
                 re.search(r"(?:nhiệm\s+kỳ|khóa|khoá)\s+$", before):
             role = "compare"
         elif re.search(r"(?:giai\s+đoạn|từ\s+năm|từ)\s+$", before) and re.match(r"\s*[-–]\s*\d{4}|\s+đến\s+(?:năm\s+)?\d{4}", after):

@@ -799,13 +799,16 @@ class SentenceExtractor:
                 continue
             after = text[n.end:n.end + 40]
             before = text[max(0, n.start - 40):n.start]
-            frac = re.match(r"\s*/\s*(1\.000|1000|100|10|1)(?![\d.,])\s*(?:điểm)?", after)
+            frac = re.match(r"\s*/\s*(1\.000|1000|100|10|1)(?![\d.,])\s*(?:điểm)?|\s*/\s*(\d{1,4})(?![\d.,])\s*điểm", after)
             pts = re.match(r"\s*điểm(?![\w])", after)
             label = re.search(r"(?:điểm(?:\s+số)?|tổng\s+điểm|số\s+điểm)(?:\s+(?:DTI|chuyển\s+đổi\s+số|trung\s+bình|đạt\s+được))?"
                               r"(?:\s+(?:là|đạt|đạt\s+được|với))?\s*:?\s*$", before, re.I)
             paren = re.search(r"\(\s*$", before) and re.match(r"\s*(?:điểm)?\s*\)", after) and n.value < 1 and n.has_decimal
+            decimal_score = (n.has_decimal and 0 < n.value <= 1 and len(re.split(r"[.,]", n.text)[-1]) >= 2 and
+                             re.search(r"(?:đạt|với|là|score|giá\s+trị|ở\s+mức|điểm(?:\s+số)?)\s*(?:\S+\s+){0,2}$",
+                                       before, re.I) and (a.metrics or self.ctx.dti_doc))
             if frac:
-                scale = parse_number(frac.group(1))
+                scale = parse_number(frac.group(1) or frac.group(2))
                 if scale and n.value <= scale:
                     candidates.append((n.start, n.end + frac.end(), n.value, scale, n.start, "score_fraction"))
                 continue
@@ -822,19 +825,29 @@ class SentenceExtractor:
                 if n.value > 1000:
                     continue
                 candidates.append((n.start, n.end, n.value, None, n.start, "score_label"))
+            elif decimal_score:
+                # 'DTI năm 2024 đạt 0,7955', 'với giá trị 0,4449': an index value on the 0–1 scale
+                candidates.append((n.start, n.end, n.value, 1.0, n.start, "score_value"))
         for start, end, value, scale, num_start, rule in candidates:
             if not a.free(num_start):
                 continue
             if re.search(r"(?:cách(?:\s+biệt)?|chênh(?:\s+lệch)?|khoảng\s+cách|cao\s+hơn|thấp\s+hơn|kém|tăng|giảm|"
-                         r"nhiều\s+hơn|ít\s+hơn|hơn\s+kém|thêm)\s+(?:\S+\s+){0,3}$", text[max(0, start - 40):start], re.I):
+                         r"nhiều\s+hơn|ít\s+hơn|hơn\s+kém|thêm|ngưỡng|dưới|từ)\s+(?:\S+\s+){0,3}$", text[max(0, start - 40):start], re.I) \
+                    or re.search(r"(?:chênh\s+lệch|khoảng\s+cách|trung\s+bình|bình\s+quân)[^;.]{0,80}$", text[max(0, start - 90):start], re.I):
                 a.consumed.add(num_start)
-                continue
+                continue  # a difference, a threshold or an average is not a subject's score
             metric, phrase, mm = self.metric_for(a, start, end, "score")
             if metric is None:
                 continue
             subj = self.resolve_subject(a, start, end)
             if subj is None:
                 continue
+            subjects = [subj]
+            members = self.list_after(a, end, 60)
+            if members:
+                subjects = members          # 'sáu địa phương đạt điểm tối đa 1.000 điểm, gồm A, B, C'
+            elif subj in a.subjects and re.search(r"(?:cùng|đều)\s+(?:\S+\s+){0,1}$", text[:start], re.I):
+                subjects = self.coordinated(a.subjects, subj, text)   # 'A và B cùng đạt 1.000 điểm'
             target = self.is_target(a, start)
             metrics = [(metric, phrase, mm)]
             # 'điểm tuyệt đối ở 2/8 chỉ số là: Nhận thức số và Thể chế số'
@@ -852,8 +865,9 @@ class SentenceExtractor:
             q, _ = qualifier_before(text, start if rule != "perfect" else start)
             for mid, ph, m2 in metrics:
                 year = self.year_for(a, start, m2, mid, target, end)
-                out.append(self.make(a, rule, "score", value, subj, mid, ph, year, start,
-                                     scale=self._scale(value, mid, scale), unit="điểm", qualifier=q, target=target))
+                for one in subjects:
+                    out.append(self.make(a, rule, "score", value, one, mid, ph, year, start,
+                                         scale=self._scale(value, mid, scale), unit="điểm", qualifier=q, target=target))
             a.consumed.add(num_start)
         # fractions after a perfect score ('ở 2/8 chỉ số') are not counts
         for m in re.finditer(r"(\d+)\s*/\s*(\d+)\s+chỉ\s+số", text):
