@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from pipeline.extract.context import DocContext, YearMention, find_years
-from pipeline.extract.gazetteer import IMPLICIT_PROVINCE_RE, SubjectMention, find_subjects
+from pipeline.extract.gazetteer import IMPLICIT_PROVINCE_RE, UPPER, SubjectMention, find_subjects
 from pipeline.extract.metrics import MetricMention, find_metrics, label_for
 from pipeline.extract.numbers import NumberMention, find_numbers, parse_number, parse_number_words, qualifier_before
 from pipeline.extract.sentences import Sentence
@@ -53,10 +53,10 @@ LIST_DIR_RE = re.compile(r"dẫn\s+đầu|đứng\s+đầu|xếp\s+đầu|cao\s+
 # A sentence can state a figure only if it has a digit or a word that names a place or a number.
 FIGURE_HINT = re.compile(r"\d|đầu|nhất|nhì|cuối|thứ|top|tốp|nhóm|bậc|hạng|runner|á\s+quân|tuyệt\s+đối|tối\s+đa", re.I)
 CHANGE_RE = re.compile(
-    rf"(?P<verb>tăng|giảm|tụt|lên|xuống|vượt|thăng|vươn\s+lên|nhảy|rơi|lùi|cải\s+thiện|sụt|mất)\s+(?:thêm\s+|tới\s+|đến\s+|liền\s+)?"
+    rf"(?P<verb>tăng|giảm|tụt|lên|xuống|vượt|thăng|vươn\s+lên|nhảy|rơi|lùi|cải\s+thiện|sụt|mất|leo|nhích|bứt\s+phá|tiến)\s+(?:thêm\s+|tới\s+|đến\s+|liền\s+)?"
     rf"(?P<num>{INT}|{NUMWORD})\s+(?:bậc|hạng|vị\s+trí|thứ\s+hạng|bậc\s+xếp\s+hạng)", re.I)
 PILLARS = [("dti.government", "Chính quyền số"), ("dti.economy", "Kinh tế số"), ("dti.society", "Xã hội số")]
-UP_VERBS = ("tăng", "lên", "vượt", "thăng", "vươn", "nhảy", "cải")
+UP_VERBS = ("leo", "nhích", "bứt", "tiến", "tăng", "lên", "vượt", "thăng", "vươn", "nhảy", "cải")
 POINT_NOUNS = re.compile(r"\s*(?:cầu|quan\s+trọng|trường|du\s+lịch|giao\s+dịch|bán|phát|truy\s+cập|wifi|wi-fi|kết\s+nối|"
                          r"dân\s+cư|đỗ|sạt|nóng|tiêm|thu|cung\s+cấp|phục\s+vụ|tiếp\s+nhận|trạm|di\s+tích|đến|dừng|"
                          r"camera|chốt|mỏ|thi|bưu|văn\s+hóa|văn\s+hoá|sinh\s+hoạt|hỗ\s+trợ|đón|ngập|đen|tập\s+kết|"
@@ -227,7 +227,10 @@ class SentenceExtractor:
         before = [mm for mm in a.metrics if mm.end <= start and ";" not in text[mm.end:start]]
         if before:
             mm = before[-1]
-            return mm.id, mm.phrase, mm
+            phrase = mm.phrase
+            if not mm.vocab:   # 'Chỉ số phát triển Chính phủ điện tử (EGDI)': keep the name, not the acronym
+                phrase = max((x.phrase for x in a.metrics if x.id == mm.id), key=len)
+            return mm.id, phrase, mm
         after = [mm for mm in a.metrics if mm.start >= end and ";" not in text[end:mm.start]
                  and mm.start - end < 90 and re.search(r"(?:về|trong|của|theo|ở)\s", text[end:mm.start])]
         if after:
@@ -339,7 +342,7 @@ class SentenceExtractor:
         a = self.analyse(s)
         facts: list[Fact] = self.list_item(a)
         rules = () if not FIGURE_HINT.search(s.text) else (
-            self.rule_ranking_line, self.rule_lists, self.rule_respectively, self.rule_rank, self.rule_rank_en,
+            self.rule_ranking_line, self.rule_lists, self.rule_group_after_list, self.rule_respectively, self.rule_rank, self.rule_rank_en,
             self.rule_last, self.rule_rank1, self.rule_top, self.rule_change, self.rule_score, self.rule_percent,
             self.rule_count)
         for rule in rules:
@@ -400,6 +403,30 @@ class SentenceExtractor:
         return float(r[0]) if r else None
 
     # ----------------------------------------------------------------- rules
+    def rule_group_after_list(self, a: Analysis) -> list[Fact]:
+        """'Cao Bằng, Gia Lai và Bắc Kạn là ba địa phương có DTI thấp nhất': the group follows its members."""
+        out = []
+        for m in re.finditer(rf"(?:là|gồm)\s+(?P<num>{INT}|{NUMWORD})\s+{GROUP_NOUN}[^.;]{{0,50}}?"
+                             rf"(?P<dir>thấp\s+nhất|cao\s+nhất|dẫn\s+đầu|đứng\s+đầu|đứng\s+cuối|xếp\s+cuối|cuối\s+bảng)",
+                             a.text, re.I):
+            before = [x for x in a.subjects if x.end <= m.start() and not re.search(r"[;.]", a.text[x.end:m.start()])]
+            if not before or m.start() - before[-1].end > 3:
+                continue
+            chain = self.coordinated(a.subjects, before[-1], a.text)
+            n = self._num(m.group("num"))
+            if n is None or len(chain) != n or not a.free(m.start("num")):
+                continue
+            kind = "bottom_n" if re.search(r"thấp|cuối", m.group("dir"), re.I) else "top_n"
+            metric, phrase, mm = self.metric_for(a, m.start(), m.end(), kind)
+            if metric is None:
+                continue
+            target = self.is_target(a, m.start())
+            year = self.year_for(a, m.start(), mm, metric, target, m.end())
+            for one in chain:
+                out.append(self.make(a, "group_after_list", kind, n, one, metric, phrase, year, m.start(), target=target))
+            a.consumed.add(m.start("num"))
+        return out
+
     def rule_ranking_line(self, a: Analysis) -> list[Fact]:
         """A line of a ranking written as text: 'N. Subject: score điểm' under a ranking heading."""
         m = re.match(r"\s*(?:Hạng\s+|Thứ\s+)?(\d{1,3})\s*[.):]\s+", a.text)
@@ -442,9 +469,13 @@ class SentenceExtractor:
                                              year=self.year_for(a, m.start(), mm, metric, target, m.end()),
                                              paragraph=a.s.paragraph, ordered=bool(m.group("lanluot")), seen=0)
                 continue
-            if not after or after[0].start - m.end() > 3:
+            chain = []
+            if after and after[0].start - m.end() <= 3:
+                chain = self.coordinated_after(a.subjects, after[0], a.text)
+            else:
+                chain = self.bare_names(a, m.end(), m.group(0))   # '3 huyện đứng cuối gồm Mường Lát, Quan Sơn …'
+            if not chain:
                 continue
-            chain = self.coordinated_after(a.subjects, after[0], a.text)
             n = self._num(m.group("num")) if m.group("num") else None
             if len(chain) < 2 and not n:
                 continue
@@ -466,6 +497,25 @@ class SentenceExtractor:
             if m.group("num"):
                 a.consumed.add(m.start("num"))
         return out
+
+    def bare_names(self, a: Analysis, pos: int, intro: str) -> list[SubjectMention]:
+        """Names listed without their prefix after a group noun that gives it ('huyện', 'thị xã')."""
+        noun = re.search(r"(huyện|thị\s+xã|quận|xã|phường)", intro, re.I)
+        if not noun:
+            return []
+        prefix = re.sub(r"\s+", " ", noun.group(1).lower())
+        clause = re.split(r"[.;:()]", a.text[pos:])[0]
+        out = []
+        offset = pos
+        for part in re.split(r"(,\s*|\s+và\s+)", clause):
+            item = part.strip()
+            if re.fullmatch(rf"[{UPPER}][\wÀ-ỹ]*(?:\s+[{UPPER}][\wÀ-ỹ]*){{0,3}}", item):
+                start = a.text.index(item, offset)
+                out.append(SubjectMention(start, start + len(item), f"{prefix} {item}", "district", self.ctx.province))
+            elif item and not re.fullmatch(r",|và", item):
+                break
+            offset += len(part)
+        return out if len(out) >= 2 else []
 
     def rule_respectively(self, a: Analysis) -> list[Fact]:
         """'A, B và C lần lượt xếp thứ 1, 2 và 3' / '… lần lượt đạt 0,8; 0,7 điểm'."""
@@ -736,7 +786,12 @@ class SentenceExtractor:
                 subj = self.resolve_subject(a, m.start(), end)
                 if subj is None:
                     continue
-                out.append(self.make(a, "top", kind, n, subj, metric, phrase, year, m.start(), target=target))
+                subjects = [subj]
+                if subj in a.subjects and re.search(r"(?:cùng|đều)?\s*(?:nằm\s+trong|thuộc|vào|lọt\s+vào|là)\s*$",
+                                                    a.text[subj.end:m.start()], re.I):
+                    subjects = self.coordinated(a.subjects, subj, a.text)   # 'A và B cùng nằm trong nhóm 10'
+                for one in subjects:
+                    out.append(self.make(a, "top", kind, n, one, metric, phrase, year, m.start(), target=target))
                 a.consumed.add(m.start("num"))
         return out
 
@@ -770,6 +825,12 @@ class SentenceExtractor:
                 continue
             target = self.is_target(a, m.start())
             year = self.year_for(a, m.start(), mm, metric, target, m.end())
+            compare = [y.year for y in a.years if y.role == "compare"]
+            usable = {y.year for y in a.years if y.role in ("plain", "period_end")}
+            if not target and compare and compare[0] + 1 in usable:
+                year = compare[0] + 1          # 'năm 2023 … giảm 3 bậc so với năm 2022'
+            elif not target and len(usable) > 1 and re.search(r"(?<![\w])từ\s", a.text, re.I):
+                year = max(usable)             # 'từ thứ 39 năm 2021 lên thứ 11 năm 2022'
             out.append(self.make(a, "change", "rank_change", sign * n, subj, metric, phrase, year, m.start(),
                                  target=target))
             a.consumed.add(m.start("num"))
