@@ -469,6 +469,22 @@ class SentenceExtractor:
                                              year=self.year_for(a, m.start(), mm, metric, target, m.end()),
                                              paragraph=a.s.paragraph, ordered=bool(m.group("lanluot")), seen=0)
                 continue
+            if not m.group("num"):
+                # the count may sit after a longer lead-in: 'Khối sở, ngành …, 5 cơ quan dẫn đầu gồm'
+                lead = re.search(rf"({INT}|{NUMWORD})\s+{GROUP_NOUN}\s*$", a.text[m.start():m.start("dir")].rstrip(), re.I)
+                num_text = lead.group(1) if lead else None
+            else:
+                num_text = m.group("num")
+            if (not after or after[0].start - m.end() > 3) and num_text and not a.text[m.end():].strip(" .:"):
+                metric, phrase, mm = self.metric_for(a, m.start(), m.end(), "top_n")
+                if metric:
+                    bottom = bool(re.search(r"cuối|thấp", m.group("dir"), re.I))
+                    target = self.is_target(a, m.start())
+                    self.pending_list = dict(kind="bottom_n" if bottom else "top_n", value=self._num(num_text),
+                                             metric=metric, phrase=phrase, target=target,
+                                             year=self.year_for(a, m.start(), mm, metric, target, m.end()),
+                                             paragraph=a.s.paragraph, ordered=bool(m.group("lanluot")), seen=0)
+                continue
             chain = []
             if after and after[0].start - m.end() <= 3:
                 chain = self.coordinated_after(a.subjects, after[0], a.text)
@@ -762,8 +778,8 @@ class SentenceExtractor:
                     # a list follows: rule_lists made the facts
                     if re.search(r"(?:gồm|là)\s*:?\s*$", a.text[:m.end()][-12:]):
                         continue
-                if re.search(r"(?:tiến\s+sát|sát|gần|chưa\s+(?:vào|lọt)|không\s+(?:vào|lọt|thuộc|nằm)|ngoài|khỏi|"
-                             r"rời|văng|bật|trượt)\s+(?:\S+\s+){0,2}$", a.text[:m.start()][-40:], re.I):
+                if re.search(r"(?:tiến\s+sát|sát|gần|chưa\s+(?:vào|lọt)|không\s+(?:vào|lọt|thuộc|nằm|có\s+mặt)|ngoài|khỏi|"
+                             r"rời|văng|bật|trượt|vắng\s+mặt)\s+(?:\S+\s+){0,2}$", a.text[:m.start()][-40:], re.I):
                     continue
                 span_text = m.group(0)
                 bottom = (re.search(r"cuối|thấp\s+nhất|kém\s+nhất", span_text, re.I) and
@@ -783,6 +799,10 @@ class SentenceExtractor:
                         out.append(self.make(a, "top_list", kind, n, subj, metric, phrase, year, m.start(), target=target))
                     a.consumed.add(m.start("num"))
                     continue
+                if not [x for x in a.subjects if x.end <= m.start() and not x.attribution] and \
+                        not SELF_REFERENCE.search(a.text[:m.start()]) and self.state.subject is None and \
+                        not self.ctx.province:
+                    continue  # 'Top 3 không có bất ngờ', 'Nhóm 10 địa phương dẫn đầu có …': no member named
                 subj = self.resolve_subject(a, m.start(), end)
                 if subj is None:
                     continue
@@ -797,16 +817,17 @@ class SentenceExtractor:
 
     def list_after(self, a: Analysis, pos: int, limit: int) -> list[SubjectMention]:
         """Subjects listed after 'còn có / gồm / là / thuộc về / :' within `limit` characters of pos."""
-        m = re.search(r"(?:còn\s+có|gồm\s+có|bao\s+gồm|gồm|chính\s+là|là|thuộc\s+về|gọi\s+tên)\s*:?\s*|:\s*",
-                      a.text[pos:pos + limit])
-        if not m or ";" in a.text[pos:pos + m.start()]:
-            return []
-        start = pos + m.end()
-        first = [x for x in a.subjects if 0 <= x.start - start <= 2]
-        if not first:
-            return []
-        chain = self.coordinated_after(a.subjects, first[0], a.text)
-        return chain if len(chain) >= 2 else []
+        for m in re.finditer(r"(?:còn\s+có|gồm\s+có|bao\s+gồm|gồm|chính\s+là|là|thuộc\s+về|gọi\s+tên)\s*:?\s*|:\s*",
+                             a.text[pos:pos + limit]):
+            if ";" in a.text[pos:pos + m.start()] or any(pos <= x.start < pos + m.start() for x in a.subjects):
+                return []
+            start = pos + m.end()
+            first = [x for x in a.subjects if 0 <= x.start - start <= 2]
+            if first:
+                chain = self.coordinated_after(a.subjects, first[0], a.text)
+                if len(chain) >= 2:
+                    return chain
+        return []
 
     def rule_change(self, a: Analysis) -> list[Fact]:
         out = []
