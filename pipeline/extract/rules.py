@@ -136,6 +136,7 @@ class SentenceExtractor:
         self.state = SentenceState()
         self.pending_list: Optional[dict] = None   # a list announced at the end of a paragraph
         self.doc_year: Optional[int] = None        # the data year the text last stated for an index
+        self.last_rank: Optional[float] = None     # the last rank stated ('bốn vị trí kế tiếp' continues it)
 
     # ----------------------------------------------------------------- resolution helpers
     def subject_before(self, a: Analysis, pos: int, types: tuple = ()) -> Optional[SubjectMention]:
@@ -341,12 +342,17 @@ class SentenceExtractor:
                 self.state.target_year = self.ctx.sections[s.paragraph] or None
         a = self.analyse(s)
         facts: list[Fact] = self.list_item(a)
+        ranks_before = len(facts)
         rules = () if not FIGURE_HINT.search(s.text) else (
-            self.rule_ranking_line, self.rule_lists, self.rule_group_after_list, self.rule_respectively, self.rule_rank, self.rule_rank_en,
+            self.rule_ranking_line, self.rule_positions, self.rule_lists, self.rule_group_after_list,
+            self.rule_respectively, self.rule_rank, self.rule_rank_en,
             self.rule_last, self.rule_rank1, self.rule_top, self.rule_change, self.rule_score, self.rule_percent,
             self.rule_count)
         for rule in rules:
             facts.extend(rule(a))
+        ranks = [f.value for f in facts[ranks_before:] if f.kind == "rank" and f.metric == "dti"]
+        if ranks:
+            self.last_rank = max(ranks)
         self._update_state(a)
         return facts
 
@@ -376,7 +382,7 @@ class SentenceExtractor:
                 self.doc_year = plain[-1].year
         explicit = [x for x in a.subjects if x.type == "province" and not x.attribution]
         if explicit:
-            self.state.subject = explicit[-1]
+            self.state.subject = explicit[0]   # the sentence's own subject comes first
         if a.metrics:
             self.state.metric = a.metrics[-1]
         future = [y for y in a.years if y.role in ("deadline", "period_end")
@@ -399,6 +405,8 @@ class SentenceExtractor:
             return 1
         if low in ("nhì",):
             return 2
+        if low == "tư":
+            return 4    # 'thứ tư' is the fourth
         r = parse_number_words(low.split())
         return float(r[0]) if r else None
 
@@ -532,6 +540,44 @@ class SentenceExtractor:
                 break
             offset += len(part)
         return out if len(out) >= 2 else []
+
+    def rule_positions(self, a: Analysis) -> list[Fact]:
+        """Positions filled in order: 'Từ vị trí thứ 6 đến thứ 10 lần lượt là A, B, …',
+        '5 vị trí dẫn đầu lần lượt thuộc về A, B, …', 'Bốn vị trí kế tiếp lần lượt thuộc về …'."""
+        out = []
+        for m in re.finditer(r"lần\s+lượt\s+(?:là|thuộc\s+về)\s*:?\s*", a.text, re.I):
+            first = [x for x in a.subjects if 0 <= x.start - m.end() <= 2]
+            if not first:
+                continue
+            chain = self.coordinated_after(a.subjects, first[0], a.text)
+            head = a.text[:m.start()]
+            start_rank = None
+            rng = re.search(rf"từ\s+(?:vị\s+trí\s+)?(?:thứ\s+)?({INT}|{NUMWORD})\s+(?:đến|tới)\s+(?:vị\s+trí\s+)?(?:thứ\s+)?({INT}|{NUMWORD})\s*$",
+                            head, re.I)
+            cnt = re.search(rf"({INT}|{NUMWORD})\s+vị\s+trí\s+(?P<which>dẫn\s+đầu|đầu(?:\s+tiên)?|cao\s+nhất|kế\s+tiếp|tiếp\s+theo)\s*$",
+                            head, re.I)
+            if rng:
+                lo, hi = self._num(rng.group(1)), self._num(rng.group(2))
+                if lo and hi and hi - lo + 1 == len(chain):
+                    start_rank = lo
+            elif cnt and self._num(cnt.group(1)) == len(chain):
+                if re.match(r"kế|tiếp", cnt.group("which"), re.I):
+                    start_rank = (self.last_rank + 1) if self.last_rank else None
+                else:
+                    start_rank = 1
+            if start_rank is None:
+                continue
+            metric, phrase, mm = self.metric_for(a, m.start(), m.end(), "rank")
+            if metric is None:
+                continue
+            year = self.year_for(a, m.start(), mm, metric, False, m.end())
+            total = self.table_size(a)
+            for i, subj in enumerate(chain):
+                out.append(self.make(a, "positions", "rank", start_rank + i, subj, metric, phrase, year, m.start(),
+                                     total=total))
+            if rng:
+                a.consumed.update({m.start() - len(head) + rng.start(1), m.start() - len(head) + rng.start(2)})
+        return out
 
     def rule_respectively(self, a: Analysis) -> list[Fact]:
         """'A, B và C lần lượt xếp thứ 1, 2 và 3' / '… lần lượt đạt 0,8; 0,7 điểm'."""

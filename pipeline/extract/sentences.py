@@ -29,7 +29,9 @@ def _split_paragraph(par: str) -> list[tuple[int, int]]:
     # a list number ('1.', 'a)') split off by the tokenizer belongs to the item that follows
     merged: list[tuple[int, int]] = []
     for span in spans:
-        if merged and re.fullmatch(r"\s*(?:\d{1,3}|[a-zđ]|[IVX]+)[.)]\s*", par[merged[-1][0]:merged[-1][1]]):
+        prev = par[merged[-1][0]:merged[-1][1]] if merged else ""
+        if merged and (re.fullmatch(r"\s*(?:\d{1,3}|[a-zđ]|[IVX]+)[.)]\s*", prev) or
+                       re.search(r"(?:^|\s)(?:No|TP|Tp|ThS|TS|PGS|GS|Q|P|St|Mr|Ms)\.$", prev)):
             merged[-1] = (merged[-1][0], span[1])
         else:
             merged.append(span)
