@@ -55,3 +55,18 @@ def test_multipliers_percent_signs_and_qualifiers():
 def test_fraction_parts_are_not_separate_figures():
     texts = [n.text for n in find_numbers("xếp thứ 14/34 tỉnh")]
     assert texts == ["14"]
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=10**6),
+       st.sampled_from(["-", " - ", "–", " đến "]))
+def test_ranges_read_both_ends(lo, width, sep):
+    from pipeline.extract.numbers import parse_range
+    text = format_vietnamese(lo) + sep + format_vietnamese(lo + width)
+    assert parse_range(text) == (lo, lo + width)
+
+
+def test_a_range_is_not_a_top_group():
+    from pipeline.extract import extract
+    from pipeline.models import Document
+    text = "T\n\nThái Nguyên luôn thuộc nhóm 10-15 địa phương có kết quả chuyển đổi số nổi bật."
+    assert [f for f in extract(Document(url="t:", text=text, title="T")) if f.kind == "top_n"] == []

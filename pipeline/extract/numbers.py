@@ -178,3 +178,17 @@ def find_numbers(text: str, english: bool = False) -> list[NumberMention]:
                                  has_decimal=("," in m.group(1) or (("." in m.group(1)) and
                                                                      m.group(1).startswith("0")))))
     return out
+
+
+_RANGE_RE = re.compile(r"(?<![\d.,])(\d[\d.,]*)\s*(?:-|–|đến|tới)\s*(\d[\d.,]*)(?![\d.,])")
+
+
+def parse_range(text: str) -> Optional[tuple[float, float]]:
+    """A range written '10-15', '10 – 15' or '10 đến 15' at the start of `text`: (low, high)."""
+    m = _RANGE_RE.match(text.strip())
+    if not m:
+        return None
+    lo, hi = parse_number(m.group(1)), parse_number(m.group(2))
+    if lo is None or hi is None or lo >= hi:
+        return None
+    return lo, hi
