@@ -23,7 +23,7 @@ from pipeline import furniture
 from pipeline.charset import decode_html
 from pipeline.dates import parse_vn_date
 from pipeline.models import EMPTY, OK, UNPARSEABLE, Document, SourceConfig, Table
-from pipeline.textnorm import normalize_text
+from pipeline.textnorm import TextBuilder, normalize_text
 
 
 ATTACHMENT = re.compile(r"\.(pdf|docx?)$", re.I)
@@ -314,19 +314,10 @@ def _clean_blocks(blocks: list[Block]) -> list[Block]:
 def render(title: str, blocks: list[Block]) -> tuple[str, list[Table]]:
     """Title, blank line, then blocks separated by blank lines; a table one row a line, cells
     joined by " | ", with each row's (start, end) in the text."""
-    parts: list[str] = []
-    pos = 0
+    builder = TextBuilder()
     tables: list[Table] = []
 
-    def add(piece: str) -> int:
-        nonlocal pos
-        if parts:
-            parts.append("\n\n")
-            pos += 2
-        start = pos
-        parts.append(piece)
-        pos += len(piece)
-        return start
+    add = builder.add
 
     if title:
         add(title)
@@ -344,7 +335,7 @@ def render(title: str, blocks: list[Block]) -> tuple[str, list[Table]]:
             offset += len(line) + 1
         tables.append(Table(rows=b.rows, row_spans=spans, caption=previous))
         previous = ""
-    return "".join(parts), tables
+    return builder.text, tables
 
 
 # --- metadata ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pipeline import ocr
 from pipeline.dates import issued_date
 from pipeline.legacy_fonts import repair_legacy
 from pipeline.models import NEEDS_OCR, OK, TOO_LARGE, UNPARSEABLE, Document, Table
-from pipeline.textnorm import normalize_text
+from pipeline.textnorm import TextBuilder, normalize_text
 
 
 
@@ -335,18 +335,9 @@ def _title(meta: dict, info: dict, first: list[str]) -> str:
 
 
 def _render(doc: Document, title: str, page_blocks: list[tuple[int, list]]) -> None:
-    parts: list[str] = []
-    pos = 0
+    builder = TextBuilder()
 
-    def add(piece: str) -> int:
-        nonlocal pos
-        if parts:
-            parts.append("\n\n")
-            pos += 2
-        start = pos
-        parts.append(piece)
-        pos += len(piece)
-        return start
+    add = builder.add
 
     if title:
         add(title)
@@ -354,7 +345,7 @@ def _render(doc: Document, title: str, page_blocks: list[tuple[int, list]]) -> N
     for number, blocks in page_blocks:
         first_on_page = True
         for kind, content in blocks:
-            if kind == "p" and len(parts) == 1 and content == title:
+            if kind == "p" and len(builder) == 1 and content == title:
                 start = 0    # the title was taken from this paragraph: do not repeat it
             elif kind == "p":
                 start = add(content)
@@ -371,4 +362,4 @@ def _render(doc: Document, title: str, page_blocks: list[tuple[int, list]]) -> N
             if first_on_page:
                 doc.page_starts.append((start, number))
                 first_on_page = False
-    doc.text = "".join(parts)
+    doc.text = builder.text

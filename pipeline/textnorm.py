@@ -27,3 +27,29 @@ def normalize_text(text: str) -> str:
 def replacement_ratio(text: str) -> float:
     """Share of U+FFFD in the text: a high one means a wrong charset."""
     return text.count("\ufffd") / max(1, len(text))
+
+
+class TextBuilder:
+    """Joins paragraphs with a blank line and says where each one starts, so parsers can record
+    the offsets of tables and pages in the text they build."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.pos = 0
+
+    def add(self, piece: str) -> int:
+        if self.parts:
+            self.parts.append("\n\n")
+            self.pos += 2
+        start = self.pos
+        self.parts.append(piece)
+        self.pos += len(piece)
+        return start
+
+    def __len__(self) -> int:
+        """How many paragraphs were added."""
+        return (len(self.parts) + 1) // 2
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
