@@ -16,12 +16,15 @@ from pipeline.textnorm import normalize_text
 log = logging.getLogger(__name__)
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+
+
 def is_binary(body: bytes) -> bool:
     """Bytes that are no kind of text: NUL bytes or many control characters near the start."""
     head = body[:4096]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False   # UTF-16 text has NULs
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return b"\x00" in head or controls > len(head) * 0.05
 
 

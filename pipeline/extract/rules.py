@@ -329,10 +329,13 @@ class SentenceExtractor:
                     extractor=f"rules.{rule}", extractor_version=self.version)
 
     # ----------------------------------------------------------------- the sentence
-    def analyse(self, s: Sentence) -> Analysis:
+    def analyse(self, s: Sentence, full: bool = True) -> Analysis:
+        """The sentence's mentions. A sentence that cannot state a figure (`full` False) only feeds
+        the paragraph's memory: its subjects, years, and an index it names for 'chỉ số này'."""
         text = s.text
-        return Analysis(s, text, find_numbers(text, self.ctx.english_numbers), find_subjects(text, self.ctx.province),
-                        find_metrics(text), find_years(text))
+        metrics = find_metrics(text) if full or re.search(r"chỉ\s+số|trụ\s+cột|DTI", text, re.I) else []
+        numbers = find_numbers(text, self.ctx.english_numbers) if full else []
+        return Analysis(s, text, numbers, find_subjects(text, self.ctx.province), metrics, find_years(text))
 
     def run(self, s: Sentence) -> list[Fact]:
         if s.paragraph != self.state.paragraph:
@@ -340,10 +343,11 @@ class SentenceExtractor:
             if s.paragraph in self.ctx.sections:
                 self.state.in_target_frame = True
                 self.state.target_year = self.ctx.sections[s.paragraph] or None
-        a = self.analyse(s)
+        can_state = bool(FIGURE_HINT.search(s.text))
+        a = self.analyse(s, full=can_state or self.pending_list is not None)
         facts: list[Fact] = self.list_item(a)
         ranks_before = len(facts)
-        rules = () if not FIGURE_HINT.search(s.text) else (
+        rules = () if not can_state else (
             self.rule_ranking_line, self.rule_positions, self.rule_lists, self.rule_group_after_list,
             self.rule_respectively, self.rule_rank, self.rule_rank_en,
             self.rule_last, self.rule_rank1, self.rule_top, self.rule_change, self.rule_score, self.rule_percent,
