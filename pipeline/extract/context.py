@@ -92,7 +92,8 @@ class DocContext:
     national: bool = False                     # about the whole country, no one province
     sections: dict = field(default_factory=dict)  # paragraph index → due year of a target section (or 0)
     ranking_lines: dict = field(default_factory=dict)  # paragraph index → metric of a numbered ranking list
-    english_numbers: bool = False              # decimals written with '.', thousands with ',' 
+    english_numbers: bool = False              # decimals written with '.', thousands with ','
+    common_total: Optional[int] = None         # the ranking size the text uses most ('/63', '34 tỉnh')
     notes: dict = field(default_factory=dict)
 
 
@@ -125,7 +126,16 @@ def build_context(doc: Document) -> DocContext:
     return DocContext(province=province, ref_year=ref, dti_year=dti_year, title_year=title_year,
                       dti_doc=dti_doc, title=title, dti_year_explicit=explicit, national=national,
                       sections=target_sections(text, ref), ranking_lines=ranking_lines(text),
-                      english_numbers=english_style(text))
+                      english_numbers=english_style(text), common_total=common_total(text))
+
+
+def common_total(text: str) -> Optional[int]:
+    """The size of the provincial ranking the text speaks of most: 63 or 34 (or another stated size)."""
+    counts: dict[int, int] = {}
+    for m in re.finditer(r"(?:thứ|hạng|vị\s+trí)\s+\d{1,2}\s*/\s*(\d{2,3})(?!\d)|(?<![\d,.])(\d{2,3})\s+tỉnh,?\s+thành", text):
+        n = int(m.group(1) or m.group(2))
+        counts[n] = counts.get(n, 0) + 1
+    return max(counts, key=counts.get) if counts else None
 
 
 def ranking_lines(text: str) -> dict:

@@ -25,7 +25,7 @@ INT = r"\d{1,3}"
 RANK_RE = re.compile(
     rf"(?P<trigger>(?:(?:xếp|đứng|đạt|giữ|ở|nằm|vươn|leo|tụt|lùi|rơi|chiếm|duy\s+trì|giữ\s+vững|trở\s+lại|"
     rf"thăng|tăng|lên|xuống)\s+(?:(?:ở|lên|xuống|tại|vào|được|hạng\s+ở)\s+)?)?"
-    rf"(?:(?:vị\s+trí|thứ\s+hạng|hạng|vị\s+thứ)\s+(?:thứ\s+|số\s+)?|(?<![\w])thứ\s+))"
+    rf"(?:(?:vị\s+trí|thứ\s+hạng|hạng|vị\s+thứ|rank)\s+(?:thứ\s+|số\s+)?|(?<![\w])thứ\s+))"
     rf"(?P<num>{INT}|{NUMWORD})(?![\w,.]\d)(?:\s*/\s*(?P<total>\d{{1,3}})(?![\d/]))?", re.I)
 RANK_VERB_BEFORE = re.compile(r"(?:xếp|đứng|đạt|giữ|ở|nằm|vươn\s+lên|leo\s+lên|tụt|chiếm|thuộc\s+về|là)\s*$", re.I)
 NOT_RANK_BEFORE = re.compile(r"(?:lần|năm|kỳ|khóa|khoá|đợt|phiên|ngày|tuần|tháng|giải|hội\s+nghị|cuộc|"
@@ -37,7 +37,7 @@ RANK1_RE = re.compile(
 RANK_EN_RE = re.compile(r"(?P<trigger>(?:ranked|vị\s+trí|hạng|đứng|giữ|lên|xếp|ở)\s+)(?:#|No\.?\s*)(?P<num>\d{1,3})(?!\d)|"
                         r"(?P<runner>runner[-\s]up|á\s+quân|hạng\s+nhì|ngôi\s+nhì)", re.I)
 LAST_RE = re.compile(r"(?:xếp|đứng|nằm|ở)\s+(?:ở\s+)?(?:vị\s+trí\s+)?(?:cuối\s+cùng|cuối\s+bảng|cuối)(?!\s+(?:năm|kỳ|tháng))", re.I)
-GROUP_NOUN = (r"(?:tỉnh,?\s*thành(?:\s+phố)?|tỉnh,?\s*thành|tỉnh|thành\s+phố|địa\s+phương|đơn\s+vị|cơ\s+quan|huyện|"
+GROUP_NOUN = (r"(?:tỉnh,?\s*thành(?:\s+phố)?|tỉnh,?\s*thành|tỉnh|thành\s+phố|địa\s+phương|đơn\s+vị|cơ\s+quan|quận|huyện|"
               r"sở,?\s*(?:ban,?\s*)?ngành|bộ,?\s*ngành|bộ|quốc\s+gia|nước|xã|phường|doanh\s+nghiệp)")
 TOP_RE = re.compile(
     rf"(?<![\w])(?P<word>top|tốp|nhóm|bottom)\s+(?P<num>{INT}|{NUMWORD})(?![\d,.]|\s*[-–]\s*\d|\s*(?:%|điểm|chỉ\s+số|trụ\s+cột))"
@@ -137,6 +137,7 @@ class SentenceExtractor:
         self.pending_list: Optional[dict] = None   # a list announced at the end of a paragraph
         self.doc_year: Optional[int] = None        # the data year the text last stated for an index
         self.last_rank: Optional[float] = None     # the last rank stated ('bốn vị trí kế tiếp' continues it)
+        self.rank_paragraph: int = -1
 
     # ----------------------------------------------------------------- resolution helpers
     def subject_before(self, a: Analysis, pos: int, types: tuple = ()) -> Optional[SubjectMention]:
@@ -340,6 +341,8 @@ class SentenceExtractor:
     def run(self, s: Sentence) -> list[Fact]:
         if s.paragraph != self.state.paragraph:
             self.state = SentenceState(paragraph=s.paragraph)
+            if self.rank_paragraph < s.paragraph - 2:
+                self.last_rank = None   # 'tiếp theo là …' continues only a nearby ranking
             if s.paragraph in self.ctx.sections:
                 self.state.in_target_frame = True
                 self.state.target_year = self.ctx.sections[s.paragraph] or None
@@ -349,7 +352,7 @@ class SentenceExtractor:
         ranks_before = len(facts)
         rules = () if not can_state else (
             self.rule_ranking_line, self.rule_positions, self.rule_lists, self.rule_group_after_list,
-            self.rule_respectively, self.rule_rank, self.rule_rank_en,
+            self.rule_respectively, self.rule_next_place, self.rule_rank, self.rule_rank_en,
             self.rule_last, self.rule_rank1, self.rule_top, self.rule_change, self.rule_score, self.rule_percent,
             self.rule_count)
         for rule in rules:
@@ -357,6 +360,10 @@ class SentenceExtractor:
         ranks = [f.value for f in facts[ranks_before:] if f.kind == "rank" and f.metric == "dti"]
         if ranks:
             self.last_rank = max(ranks)
+        elif s.paragraph != self.rank_paragraph and not can_state:
+            pass
+        if ranks:
+            self.rank_paragraph = s.paragraph
         self._update_state(a)
         return facts
 
@@ -588,9 +595,7 @@ class SentenceExtractor:
         out = []
         for m in re.finditer(r"lần\s+lượt\s+(?!là)", a.text, re.I):
             left = [s for s in a.subjects if s.end <= m.start()]
-            if not left:
-                continue
-            chain = self.coordinated(a.subjects, left[-1], a.text)
+            chain = self.coordinated(a.subjects, left[-1], a.text) if left else []
             clause_start = max(a.text.rfind(";", 0, m.start()), a.text.rfind(":", 0, m.start())) + 1
             lmetrics = [x for x in a.metrics if clause_start <= x.start and x.end <= m.start()]
             if lmetrics:
@@ -751,6 +756,24 @@ class SentenceExtractor:
                 out.extend(facts)
         return out
 
+    def rule_next_place(self, a: Analysis) -> list[Fact]:
+        """'Thành phố Lào Cai dẫn đầu …; tiếp theo là huyện Chợ Mới': the place after the last stated."""
+        out = []
+        if not self.last_rank:
+            return out
+        for m in re.finditer(r"(?:tiếp\s+theo|theo\s+sau|kế\s+đến|xếp\s+sau|kế\s+tiếp)\s+(?:là|đó\s+là)\s+", a.text, re.I):
+            first = [x for x in a.subjects if 0 <= x.start - m.end() <= 2]
+            if not first:
+                continue
+            chain = self.coordinated_after(a.subjects, first[0], a.text) or [first[0]]
+            metric, phrase, mm = self.metric_for(a, m.start(), m.end(), "rank")
+            if metric is None:
+                continue
+            year = self.year_for(a, m.start(), mm, metric, False, m.end())
+            for i, subj in enumerate(chain, start=1):
+                out.append(self.make(a, "next_place", "rank", self.last_rank + i, subj, metric, phrase, year, m.start()))
+        return out
+
     def rule_rank_en(self, a: Analysis) -> list[Fact]:
         """'giữ vị trí No.1', 'ranked #2', 'ở vị trí runner-up' (rank 2)."""
         out = []
@@ -767,6 +790,19 @@ class SentenceExtractor:
         """'xếp cuối bảng 63 tỉnh', 'ở vị trí cuối trong 30 đơn vị': the last rank is the total."""
         out = []
         for m in LAST_RE.finditer(a.text):
+            if not re.match(r"\s*(?:bảng\s+|cùng\s+)?(?:xếp\s+hạng\s+)?(?:trong\s+|trên\s+|của\s+)?(?:tổng\s+số\s+)?\d", a.text[m.end():]) \
+                    and self.ctx.common_total and not re.match(r"\s*(?:trong\s+)?(?:khu\s+vực|vùng|khối|nhóm)", a.text[m.end():], re.I):
+                # 'Gia Lai xếp cuối', 'Bắc Kạn xếp cuối cùng': a named province right before, no list after
+                subj = next((x for x in a.subjects if x.type == "province" and 0 <= m.start() - x.end <= 12), None)
+                if subj is None or re.match(r"\s*(?:bảng\s+)?(?:là|gồm|thuộc)\s", a.text[m.end():], re.I):
+                    continue
+                metric, phrase, mm = self.metric_for(a, m.start(), m.end(), "rank")
+                year = self.year_for(a, m.start(), mm, metric, False, m.end()) if metric == "dti" else None
+                total = 63.0 if year and year <= 2023 else (
+                    34.0 if year and year >= 2024 and re.search(r"\b34\s+tỉnh|/\s*34\b", self.ctx.title + a.text) else None)
+                if total:
+                    out.extend(self._rank_facts(a, "last", total, total, m.start(), m.end()))
+                continue
             tm = re.match(rf"\s*(?:bảng\s+|cùng\s+)?(?:xếp\s+hạng\s+)?(?:trong\s+|trên\s+|của\s+)?(?:tổng\s+số\s+)?(\d{{1,3}})\s+{GROUP_NOUN}",
                           a.text[m.end():], re.I)
             if not tm:
@@ -807,7 +843,8 @@ class SentenceExtractor:
             explicit = [s for s in a.subjects if not s.attribution]
             if not explicit and not SELF_REFERENCE.search(a.text[:m.start()]):
                 continue
-            if re.search(rf"(?:{GROUP_NOUN}|vị\s+trí)\s*$", head, re.I) and not SELF_REFERENCE.search(head[-12:]):
+            if re.search(rf"(?:{GROUP_NOUN}|vị\s+trí)\s*$", head, re.I) and not re.fullmatch(
+                    r"\s*(?:[^,;]{0,30},\s*)?(?:[Tt]ỉnh|[Tt]hành\s+phố|[Tt]ỉnh\s+ta|[Tt]hủ\s+đô)\s*", head):
                 continue  # 'địa phương đứng đầu' as a noun phrase: the leader, unnamed
             out.extend(self._rank_facts(a, "rank1", 1, None, m.start(), m.end()))
         return out
