@@ -141,3 +141,11 @@ def test_ranking_table_rows_keep_ties_and_cells():
     ranks = {(f.subject, f.value, f.table_row, f.table_col) for f in fs if f.kind == "rank"}
     assert ranks == {("Thanh Hóa", 15, 1, 0), ("Yên Bái", 15, 2, 0)}
     assert has(fs, subject="Yên Bái", kind="score", value=0.5592, scale=1, year=2022, table_col=2)
+
+
+def test_percentages_by_level_are_paired_with_their_level():
+    fs = facts("Năm 2024, tỷ lệ cán bộ, công chức cấp tỉnh, cấp huyện và cấp xã của tỉnh Long An được cấp "
+               "chữ ký số lần lượt là 100%, 97,5% và 91,2%.")
+    phrases = {f.value: f.metric_phrase for f in fs if f.kind == "percent"}
+    assert "cấp tỉnh" in phrases[100] and "cấp huyện" in phrases[97.5] and "cấp xã" in phrases[91.2]
+    assert all("chữ ký số" in p for p in phrases.values())

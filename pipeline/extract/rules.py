@@ -353,7 +353,8 @@ class SentenceExtractor:
         rules = () if not can_state else (
             self.rule_ranking_line, self.rule_positions, self.rule_lists, self.rule_group_after_list,
             self.rule_respectively, self.rule_next_place, self.rule_rank, self.rule_rank_en,
-            self.rule_last, self.rule_rank1, self.rule_top, self.rule_change, self.rule_score, self.rule_percent,
+            self.rule_last, self.rule_rank1, self.rule_top, self.rule_change, self.rule_score,
+            self.rule_percent_respectively, self.rule_percent,
             self.rule_count)
         for rule in rules:
             facts.extend(rule(a))
@@ -1107,6 +1108,45 @@ class SentenceExtractor:
                     return before + " " + after
                 return before
         return after if self._noun_start(after) else self._phrase_before(a.text, start, 20)
+
+    def rule_percent_respectively(self, a: Analysis) -> list[Fact]:
+        """'tỷ lệ số hóa hồ sơ ở cấp bộ, cấp tỉnh, cấp huyện và cấp xã lần lượt đạt 82%, 78%, 69% và 61%':
+        each level gets its own percentage and a phrase naming it."""
+        out = []
+        for m in re.finditer(r"lần\s+lượt\s+(?:là|đạt|chiếm|ở\s+mức|đạt\s+mức)?\s*", a.text, re.I):
+            clause_end = a.text.find(";", m.end())
+            clause_end = len(a.text) if clause_end < 0 else clause_end
+            values = [n for n in a.numbers if n.is_percent and m.end() <= n.start < clause_end and a.free(n.start)]
+            if len(values) < 2 or values[0].start - m.end() > 12:
+                continue
+            head_start = a.text.rfind(";", 0, m.start()) + 1
+            head = a.text[head_start:m.start()]
+            items = list(re.finditer(r"(?<![\w])(cấp|khu\s+vực|vùng|khối|nhóm)\s+[^;]+?"
+                                     r"(?=,\s*(?:và\s+)?\1\s|\s+và\s+\1\s|\s+(?:được|có|đã|đạt|là|chiếm)\s|\s*$)", head, re.I))
+            # the last run of items joined only by ',' and 'và' ('cấp bộ, cấp tỉnh và cấp xã')
+            runs: list[list] = []
+            for it in items:
+                if runs and re.fullmatch(r"\s*(?:,|và|,\s*và)\s*", head[runs[-1][-1].end():it.start()]):
+                    runs[-1].append(it)
+                else:
+                    runs.append([it])
+            run = next((r for r in reversed(runs) if len(r) == len(values)), None)
+            if run is None or len({it.group(1).lower() for it in run}) != 1:
+                continue
+            items = run
+            base = self._phrase_before(a.text, head_start + items[0].start(), 24)
+            tail = head[items[-1].end():].strip(" ,")
+            subj = self._subject_for_indicator(a, head_start + items[0].start())
+            if subj is None:
+                continue
+            for it, n in zip(items, values):
+                phrase = " ".join(p for p in (base, it.group(0).strip(" ,"), tail) if p)
+                target = self.is_target(a, n.start)
+                year = self.year_for(a, n.start, None, None, target)
+                out.append(self.make(a, "percent_respectively", "percent", n.value, subj, label_for(phrase), phrase,
+                                     year, n.start, unit="%", qualifier=n.qualifier, target=target))
+                a.consumed.add(n.start)
+        return out
 
     def rule_percent(self, a: Analysis) -> list[Fact]:
         out = []
