@@ -312,15 +312,20 @@ def demo(db, keep_running):
 
 @cli.command()
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--docs", "docs_dir", required=True, type=click.Path(exists=True, file_okay=False),
-              help="Folder holding the documents the gold facts name.")
+@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder holding the documents the gold facts name (they are parsed and extracted).")
+@click.option("--facts", "facts_file", type=click.Path(exists=True, dir_okay=False),
+              help="An export (JSONL) to score instead, e.g. of a harvest.")
 @click.option("--verbose", is_flag=True, help="List every missed and every extra fact.")
 @handle_errors
-def evaluate(gold, docs_dir, verbose):
+def evaluate(gold, docs_dir, facts_file, verbose):
     """Score the extractor against hand-labelled GOLD facts (JSONL): P, R, F1 per kind."""
-    from pipeline.evaluate import evaluate_docs, load_jsonl
-    facts = [g for path in gold for g in load_jsonl(path)]
-    click.echo(evaluate_docs(facts, Path(docs_dir)).report(verbose=verbose))
+    from pipeline.evaluate import evaluate_docs, load_jsonl, score
+    if bool(docs_dir) == bool(facts_file):
+        raise UsageError("give either --docs DIR (documents to extract) or --facts FILE (an export to score)")
+    golds = [g for path in gold for g in load_jsonl(path)]
+    result = evaluate_docs(golds, Path(docs_dir)) if docs_dir else score(load_jsonl(facts_file), golds)
+    click.echo(result.report(verbose=verbose))
 
 
 def _require_db(db: str) -> None:

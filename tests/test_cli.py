@@ -110,3 +110,15 @@ def test_ingest_url_option_needs_one_path(tmp_path):
     b.write_text("B\n\ny", encoding="utf-8")
     result = run("ingest", str(a), str(b), "--url", "http://x.vn/a", "--db", str(tmp_path / "d.sqlite"))
     assert result.returncode == 2 and "--url" in result.stderr
+
+
+def test_evaluate_scores_documents_or_an_export(tmp_path):
+    doc = tmp_path / "d.txt"
+    doc.write_text("Bắc Ninh\n\nNăm 2023, Bắc Ninh xếp thứ 9/63 về Chỉ số chuyển đổi số.\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"doc": "d.txt", "subject": "Bắc Ninh", "subject_type": "province", "metric": "dti",
+                                "metric_keywords": [], "year": 2023, "kind": "rank", "value": 9, "total": 63,
+                                "is_target": False, "optional": False}, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run("evaluate", str(gold), "--docs", str(tmp_path))
+    assert result.returncode == 0 and "F1 1.000" in result.stdout
+    assert run("evaluate", str(gold)).returncode == 2
