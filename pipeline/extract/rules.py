@@ -1048,7 +1048,7 @@ class SentenceExtractor:
     def _phrase_after(self, text: str, pos: int, max_words: int = 12) -> str:
         m = DELIM.search(text, pos)
         chunk = text[pos:m.start() if m else len(text)]
-        chunk = re.split(r",\s*(?=\d)|\s+(?:và|,)\s+(?=\d)|,\s+(?=(?:trong\s+đó|đồng\s+thời|tăng|giảm|đạt|chiếm|là|"
+        chunk = re.split(r",\s*(?=\d)|\s+(?:và|với|,)\s+(?:(?:khoảng|hơn|gần|trên|gần|chừng)\s+)?(?=\d)|,\s+(?=(?:trong\s+đó|đồng\s+thời|tăng|giảm|đạt|chiếm|là|"
                          r"với|so\s+với|bằng|gấp|vượt|góp\s+phần|giúp|nhằm|tạo)(?![\w]))", chunk)[0]
         words = chunk.strip().split()
         return " ".join(words[:max_words]).strip(" ,")
