@@ -331,7 +331,7 @@ def document_province(title: str, text: str) -> Optional[str]:
     for weight, chunk in ((3.0, title), (1.0, text[:3000])):
         for s in find_subjects(chunk):
             prov = s.name if s.type == "province" else s.province
-            if prov and s.type in ("province", "district"):
+            if prov and s.type in ("province", "district", "agency"):   # 'UBND tỉnh Phú Thọ' names it too
                 counts[prov] = counts.get(prov, 0) + weight
     if not counts:
         return None

@@ -84,6 +84,7 @@ COUNT_UNITS = [
     "cuộc họp", "phòng họp", "điểm cầu", "máy", "thiết bị", "sim", "kết nối", "cửa hàng", "hợp đồng",
     "nông dân", "hội viên", "công dân", "tình nguyện viên", "kỹ sư", "chuyên gia", "nhân lực", "lao động",
     "mô hình", "sáng kiến", "đề tài", "dự án", "nhiệm vụ", "bộ dữ liệu", "sàn", "phản ánh", "cảnh báo", "truy cập",
+    "căn nhà", "căn hộ", "ngôi nhà", "ứng dụng", "phần mềm", "hội thảo", "lớp tập huấn",
 ]
 _UNIT_RE = re.compile(r"\s*(?:" + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in
                                             sorted(COUNT_UNITS, key=len, reverse=True)) + r")(?![\w])", re.I)
@@ -94,7 +95,10 @@ NOT_COUNT_BEFORE = re.compile(r"(?<![\w])(?:số|Số|mức|mức\s+độ|cấp\
                               r"nhiệm\s+kỳ|Đề\s+án|kỷ\s+niệm|hotline|điện\s+thoại|ĐT|Tel|Fax|tổng\s+đài)\s*:?\s*$")
 STRUCTURAL_AFTER = re.compile(r"\s*(?:chỉ\s+số|trụ\s+cột|tiêu\s+chí|nhóm|năm|tháng|ngày|giờ|phút|lần|bước|"
                               r"giai\s+đoạn|kỳ|nhiệm\s+kỳ|cấp|mức|đột\s+phá|nội\s+dung|nhiệm\s+vụ\s+trọng\s+tâm|"
-                              r"chỉ\s+số\s+thành\s+phần|chỉ\s+tiêu|đồng\s+chí|tuổi|tiết|chương|điều)(?![\w])", re.I)
+                              r"chỉ\s+số\s+thành\s+phần|đồng\s+chí|tuổi|tiết|chương|điều)(?![\w])", re.I)
+# Units that count members of a ranking or of the administration: a figure only as a share (27/27 sở, ngành).
+GROUP_UNITS = re.compile(r"\s*(?:sở,?\s*(?:ban,?\s*)?ngành|bộ,?\s*(?:ngành|tỉnh)|địa\s+phương|tỉnh,?\s*thành(?:\s+phố)?|"
+                         r"chỉ\s+tiêu)(?![\w])", re.I)
 
 
 def clean_phrase(phrase: str) -> str:
@@ -890,6 +894,7 @@ class SentenceExtractor:
                 if not [x for x in a.subjects if x.end <= m.start() and not x.attribution] and \
                         not SELF_REFERENCE.search(a.text[:m.start()]) and self.state.subject is None and \
                         not self.ctx.province:
+                    a.consumed.add(m.start("num"))
                     continue  # 'Top 3 không có bất ngờ', 'Nhóm 10 địa phương dẫn đầu có …': no member named
                 subj = self.resolve_subject(a, m.start(), end)
                 if subj is None:
@@ -1203,17 +1208,26 @@ class SentenceExtractor:
                 unit_start = n.end + frac.end()
             if STRUCTURAL_AFTER.match(text[unit_start:]):
                 continue
+            group = GROUP_UNITS.match(text[unit_start:])
+            if group and total is None:
+                continue
             if re.search(r"(?:tối\s+đa|thang\s+điểm|tổng\s+điểm|trên\s+tổng)\s*$", head[-20:], re.I) or \
                     re.match(r"\s*(?:đơn\s+vị|cơ\s+quan|địa\s+phương|bộ|tỉnh)[\w\s,]{0,30}?(?:được|tham\s+gia)\s+đánh\s+giá",
                              text[unit_start:], re.I):
                 continue  # 'tổng điểm tối đa 1.000 điểm', '20 đơn vị được đánh giá' 
-            um = _UNIT_RE.match(text[unit_start:])
+            um = GROUP_UNITS.match(text[unit_start:]) if group else _UNIT_RE.match(text[unit_start:])
             if not um:
                 continue
             if re.match(rf"\s*{GROUP_NOUN}\s+(?:\w+\s+){{0,2}}?(?:dẫn\s+đầu|đứng\s+đầu|cao\s+nhất|đứng\s+cuối|"
                         rf"xếp\s+cuối|thấp\s+nhất|xuất\s+sắc)", text[unit_start:], re.I):
                 continue
             unit = re.sub(r"\s+", " ", um.group(0).strip())
+            if re.match(r"(?:xã|phường|thôn|bản|tổ\s+dân\s+phố|huyện)$", unit, re.I) and \
+                    re.search(r"(?<!còn\s)(?:có|gồm|sau\s+sắp\s+xếp\s+còn)\s*$", head[-15:], re.I) and \
+                    not re.match(r"[^.;]{0,30}(?:chưa|không|đã|được)\s", text[unit_start + um.end():]):
+                continue  # 'tỉnh có 225 xã, phường': how a province is divided, not an indicator
+            if re.search(r"dân\s+số\s+(?:\S+\s+){0,2}$", head[-25:], re.I):
+                continue  # population
             if re.match(r"\s*/\s*[^\d\s]", text[unit_start + um.end():]):
                 continue  # a rate or a price: 'đồng/lít', 'USD/ounce', 'người/km²'
             if unit.lower() in ("đồng", "usd") and re.search(r"(?<![\w])(?:giá|vé|niêm\s+yết|bán)(?![\w])",
