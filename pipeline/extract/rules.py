@@ -18,8 +18,8 @@ from pipeline.extract.numbers import NumberMention, find_numbers, parse_number, 
 from pipeline.extract.sentences import Sentence
 from pipeline.models import Fact
 
-NUMWORD = (r"(?:một|hai|ba|bốn|tư|năm|sáu|bảy|bẩy|tám|chín|mười|nhất|nhì)"
-           r"(?:\s+(?:mươi|lăm|mốt|một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín))*")
+NUMWORD = (r"(?<![\w])(?:một|hai|ba|bốn|tư|năm|sáu|bảy|bẩy|tám|chín|mười|nhất|nhì)"
+           r"(?:\s+(?:mươi|lăm|mốt|một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín))*(?![\w])")
 INT = r"\d{1,3}"
 
 RANK_RE = re.compile(
@@ -826,6 +826,9 @@ class SentenceExtractor:
             if any(m.start() <= c < m.end() for c in a.consumed):
                 continue
             head = a.text[:m.start()]
+            for x in a.subjects:   # number words inside names ('Sở Tư pháp') are not counts
+                if x.end <= m.start():
+                    head = head[:x.start] + "X" * (x.end - x.start) + head[x.end:]
             rest = a.text[m.end():m.end() + 60]
             # a group leads ('5 địa phương dẫn đầu', 'nhóm … dẫn đầu'): membership, not rank 1
             if re.search(rf"(?:\d+|{NUMWORD}|các|những|nhóm|tốp|top|thuộc|trong|vào)\s+(?:[\w,]+\s+){{0,5}}$",
