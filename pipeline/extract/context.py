@@ -25,6 +25,9 @@ class YearMention:
 
 def find_years(text: str) -> list[YearMention]:
     out = []
+    # 'tháng 9/2025', 'quý II/2025': the time a figure is measured at
+    for m in re.finditer(r"(?:tháng\s+\d{1,2}|quý\s+(?:I{1,3}|IV|[1-4]))\s*/\s*((?:19|20)\d{2})(?!\d)", text, re.I):
+        out.append(YearMention(m.start(1), m.end(1), int(m.group(1)), "plain"))
     dates = [(m.start(), m.end()) for m in DATE_RE.finditer(text)]
     for m in YEAR_RE.finditer(text):
         if any(a <= m.start() < b for a, b in dates):
@@ -51,6 +54,7 @@ def find_years(text: str) -> list[YearMention]:
         elif re.search(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s+(?:năm\s+)?$", before):
             role = "vision"
         out.append(YearMention(m.start(), m.end(), int(m.group(1)), role))
+    out.sort(key=lambda y: y.start)
     return out
 
 

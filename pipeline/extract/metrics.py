@@ -68,5 +68,5 @@ def label_for(phrase: str, limit: int = 6) -> str:
     ascii_ = "".join(c for c in nfd if not unicodedata.combining(c))
     words = re.findall(r"[a-z0-9]+", ascii_)
     stop = {"cac", "nhung", "duoc", "da", "la", "cua", "va", "cho", "tren", "trong", "voi", "so", "tong"}
-    words = [w for w in words if w not in stop][:limit]
+    words = [w for w in words if w not in stop and not w.isdigit()][:limit]
     return "_".join(words) or "indicator"

@@ -978,7 +978,7 @@ class SentenceExtractor:
             after = text[n.end:n.end + 40]
             before = text[max(0, n.start - 40):n.start]
             frac = re.match(r"\s*/\s*(1\.000|1000|100|10|1)(?![\d.,])\s*(?:điểm)?|\s*/\s*(\d{1,4})(?![\d.,])\s*điểm", after)
-            pts = re.match(r"\s*điểm(?![\w])", after)
+            pts = re.match(r"\s*điểm(?![\w])(?!\s+phần\s+trăm)", after)
             label = re.search(r"(?:điểm(?:\s+số)?|tổng\s+điểm|số\s+điểm)(?:\s+(?:DTI|chuyển\s+đổi\s+số|trung\s+bình|đạt\s+được))?"
                               r"(?:\s+(?:là|đạt|đạt\s+được|với))?\s*:?\s*$", before, re.I)
             paren = re.search(r"\(\s*$", before) and re.match(r"\s*(?:điểm)?\s*\)", after) and n.value < 1 and n.has_decimal
@@ -1112,7 +1112,7 @@ class SentenceExtractor:
         if verb_before or not self._noun_start(after):
             before = self._phrase_before(a.text, start, 20)
             if before:
-                if after and self._noun_start(after) and len(after.split()) <= 3:
+                if after and self._noun_start(after) and len(after.split()) <= 6:
                     return before + " " + after
                 return before
         return after if self._noun_start(after) else self._phrase_before(a.text, start, 20)
@@ -1248,7 +1248,7 @@ class SentenceExtractor:
                         total = t
             phrase = self._phrase_after(text, unit_start, 14)
             if unit.lower() in ("điểm", "người", "lượt", "hộ", "tổ", "cơ sở", "đơn vị", "bộ", "máy", "vụ", "con",
-                                "tin", "bài", "xã", "phường", "thôn", "bản", "trường"):
+                                "tin", "bài", "xã", "phường", "thôn", "bản", "trường", "đồng", "usd"):
                 before = self._phrase_before(text, n.qualifier_start if n.qualifier_start is not None else n.start, 6)
                 if before:
                     phrase = before + " … " + phrase
