@@ -264,6 +264,9 @@ class SentenceExtractor:
             if m:
                 return int(m.group(1))
         usable = [y for y in a.years if y.role in ("plain", "period_end", "deadline")]
+        lead = re.match(r"\s*(?:Trong\s+|Tính\s+đến\s+|Đến\s+)?[Nn]ăm\s+((?:19|20)\d{2})\s*,", a.text)
+        if lead and start > lead.end() and not any(lead.end() < y.start < start for y in usable):
+            return int(lead.group(1))   # 'Năm 2023, …' frames the sentence up to the next year named
         if mention is not None and abs(mention.start - start) < 120:
             y = _year_after(a.text, mention.end)
             if y and any(u.year == y for u in usable):
@@ -394,7 +397,8 @@ class SentenceExtractor:
         plain = [y for y in a.years if y.role in ("plain",)]
         if plain:
             self.state.year = plain[-1].year
-            if a.metrics and (self.ctx.ref_year is None or plain[-1].year <= self.ctx.ref_year):
+            if a.metrics and (self.ctx.ref_year is None or plain[-1].year <= self.ctx.ref_year) \
+                    and not TARGET_CUE.search(a.text):
                 self.doc_year = plain[-1].year
         explicit = [x for x in a.subjects if x.type == "province" and not x.attribution]
         if explicit:
@@ -679,6 +683,17 @@ class SentenceExtractor:
 
     def _rank_facts(self, a: Analysis, rule: str, value: float, total, start: int, end: int,
                     subject_after: bool = False) -> list[Fact]:
+        out = self._rank_facts_now(a, rule, value, total, start, end, subject_after)
+        past = re.search(r"(?<![\w])từng(?![\w])", a.text[max(0, start - 60):start]) or \
+            re.match(r"[^.;]{0,30}(?:ở\s+)?(?:kỳ\s+(?:đánh\s+giá\s+)?trước|năm\s+trước|năm\s+ngoái)", a.text[end:])
+        if past:
+            for f in out:
+                if f.year and not f.is_target and not re.search(rf"{f.year}", a.text[max(0, start - 60):end + 30]):
+                    f.year -= 1
+        return out
+
+    def _rank_facts_now(self, a: Analysis, rule: str, value: float, total, start: int, end: int,
+                        subject_after: bool = False) -> list[Fact]:
         out = []
         if total is None:
             total = self.table_size(a)
