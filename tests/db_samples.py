@@ -123,3 +123,22 @@ def build(path: Path, docs: list[D] = DOCS):
     for d in docs:
         save(db, d)
     return db
+
+
+def db_fixtures(build, as_str: bool = False):
+    """The `db_path` and `db` fixtures of a test module whose database `build(path)` fills."""
+    import pytest
+
+    from pipeline import store
+
+    @pytest.fixture
+    def db_path(tmp_path):
+        path = tmp_path / "dti.sqlite"
+        build(path)
+        return str(path) if as_str else path
+
+    @pytest.fixture
+    def db(db_path):
+        return store.connect(db_path)
+
+    return db_path, db

@@ -15,18 +15,10 @@ from pipeline.ingest import ingest_paths
 from pipeline.models import Document, Fact, Table
 from pipeline.reference import import_reference
 from tests.fixtures.disagree import corpus
+from tests.db_samples import db_fixtures
 
 
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "dti.sqlite"
-    corpus.build(path)
-    return str(path)
-
-
-@pytest.fixture
-def db(db_path):
-    return store.connect(db_path)
+db_path, db = db_fixtures(corpus.build, as_str=True)
 
 
 def by_rule(findings, rule):

@@ -16,16 +16,7 @@ from pipeline.query import COLUMNS, FactQuery, query_facts
 from tests import db_samples
 
 
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "dti.sqlite"
-    db_samples.build(path)
-    return path
-
-
-@pytest.fixture
-def db(db_path):
-    return store.connect(db_path)
+db_path, db = db_samples.db_fixtures(db_samples.build)
 
 
 def run(*args):

@@ -14,16 +14,7 @@ from tests import db_samples
 from tests.db_samples import D, F
 
 
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "dti.sqlite"
-    db_samples.build(path)
-    return path
-
-
-@pytest.fixture
-def db(db_path):
-    return store.connect(db_path)
+db_path, db = db_samples.db_fixtures(db_samples.build)
 
 
 def test_words_without_marks_find_the_marked_text(db):
