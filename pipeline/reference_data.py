@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from pipeline.textnorm import fold
+
 DATA_DIR = Path(__file__).parent / "data"
 PROVINCES_CSV = DATA_DIR / "provinces.csv"
 METRICS_CSV = DATA_DIR / "metrics.csv"
@@ -27,18 +29,6 @@ EXTRA_ALIASES = {
     "Bà Rịa - Vũng Tàu": ["brvt", "vung tau"],
 }
 PROVINCE_PREFIXES = ("tinh ", "thanh pho ", "tp ", "thu do ")
-
-
-def fold(text: str) -> str:
-    """A spelling-blind key: no tone or vowel marks, đ→d, lower case, punctuation to spaces.
-
-    "Thanh Hoá" and "Thanh Hóa" (old and new tone placement) fold alike, and so do
-    "Bà Rịa-Vũng Tàu" and "Bà Rịa - Vũng Tàu", "TP.HCM" and "tp hcm".
-    """
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
-    text = re.sub(r"[\s.,\-–—_/()]+", " ", text)
-    return text.strip()
 
 
 _ABBREVIATIONS = {"tp": "thanh pho", "tx": "thi xa", "q": "quan", "h": "huyen"}

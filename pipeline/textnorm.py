@@ -53,3 +53,15 @@ class TextBuilder:
     @property
     def text(self) -> str:
         return "".join(self.parts)
+
+
+def fold(text: str) -> str:
+    """A spelling-blind key: no tone or vowel marks, đ→d, lower case, punctuation to spaces.
+
+    "Thanh Hoá" and "Thanh Hóa" (old and new tone placement) fold alike, and so do
+    "Bà Rịa-Vũng Tàu" and "Bà Rịa - Vũng Tàu", "TP.HCM" and "tp hcm".
+    """
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
+    text = re.sub(r"[\s.,\-–—_/()]+", " ", text)
+    return text.strip()

@@ -67,10 +67,6 @@ def reference_year(doc: Document) -> Optional[int]:
         m = re.match(r"(\d{4})", str(when or ""))
         if m:
             return int(m.group(1))
-    if doc.published:
-        m = re.match(r"(\d{4})", doc.published)
-        if m:
-            return int(m.group(1))
     # plain-text documents: a byline such as '(Báo …, Thứ Ba, ngày 21/10/2025 - 13:38 GMT+7)'
     for line in doc.text.split("\n"):
         if re.search(r"GMT|Nguồn|Cập\s+nhật|Đăng\s+(?:ngày|lúc)|Ngày\s+đăng", line):

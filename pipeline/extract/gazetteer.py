@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Optional
 
+from pipeline.textnorm import fold
+
 # Latin capitals including every precomposed Vietnamese capital (the À..Ỹ range mixes cases,
 # so the class is built from the characters themselves).
 UPPER = "A-Z" + "".join(sorted({c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha()}))
@@ -47,13 +49,6 @@ def tone_variants(name: str) -> set[str]:
         options = {w, _move_tone(w, True), _move_tone(w, False)}
         variants = {(v + " " + o).strip() for v in variants for o in options}
     return variants
-
-
-def fold(text: str) -> str:
-    """A comparison key: lower case, no diacritics, đ → d, single spaces."""
-    nfd = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    base = "".join(c for c in nfd if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", re.sub(r"\s*-\s*", " - ", base)).strip()
 
 
 @dataclass(frozen=True)
@@ -127,11 +122,13 @@ def canonical_province(text: str) -> Optional[str]:
     aliases = province_aliases()
     if t in aliases:
         return aliases[t]
-    key = fold(t)
-    for form, name in aliases.items():
-        if fold(form) == key:
-            return name
-    return None
+    return _folded_aliases().get(fold(t))
+
+
+@functools.lru_cache(maxsize=1)
+def _folded_aliases() -> dict[str, str]:
+    """Spelling-blind key of every written form → canonical name, built once."""
+    return {fold(form): name for form, name in province_aliases().items()}
 
 
 @dataclass
@@ -319,10 +316,6 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
             kept.append(s)
     kept.sort(key=lambda s: s.start)
     return kept
-
-
-# Words that stand for the article's own province: 'Tỉnh đã…', 'tỉnh ta', 'địa phương'.
-IMPLICIT_PROVINCE_RE = re.compile(r"(?<![\w])(?:[Tt]ỉnh(?:\s+(?:ta|nhà))?|[Đđ]ịa\s+phương)(?![\w])(?!\s+[{}])".format(UPPER))
 
 
 def document_province(title: str, text: str) -> Optional[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from pipeline.extract.context import DocContext, YearMention, find_years
-from pipeline.extract.gazetteer import IMPLICIT_PROVINCE_RE, UPPER, SubjectMention, find_subjects
+from pipeline.extract.gazetteer import UPPER, SubjectMention, find_subjects
 from pipeline.extract.metrics import MetricMention, find_metrics, label_for
 from pipeline.extract.numbers import NumberMention, find_numbers, parse_number, parse_number_words, qualifier_before
 from pipeline.extract.sentences import Sentence
@@ -69,7 +69,6 @@ DELIM = re.compile(r"[;:()\[\]\n!?]|\.(?:\s|$)|,\s(?=\d)")
 # The article's own province, named without its name: 'tỉnh đã …', 'của tỉnh', 'chúng ta', 'thành phố'.
 SELF_REFERENCE = re.compile(r"(?<![\w])(?:[Tt]ỉnh(?!\s+[A-ZĐ])|[Tt]hành\s+phố(?!\s+[A-ZĐ])|[Cc]húng\s+(?:ta|tôi)|"
                             r"[Đđ]ịa\s+phương(?!\s+[A-ZĐ])|[Tt]ỉnh\s+nhà|[Tt]hủ\s+đô(?!\s+[A-ZĐ]))(?![\w])")
-ATTRIBUTION = re.compile(r"(?:theo|của|do|bởi)\s*$", re.I)
 
 COUNT_UNITS = [
     "lượt tấn công", "lượt truy cập", "lượt người", "lượt", "email", "thư điện tử", "thư", "hồ sơ", "người dân",
@@ -368,9 +367,6 @@ class SentenceExtractor:
         ranks = [f.value for f in facts[ranks_before:] if f.kind == "rank" and f.metric == "dti"]
         if ranks:
             self.last_rank = max(ranks)
-        elif s.paragraph != self.rank_paragraph and not can_state:
-            pass
-        if ranks:
             self.rank_paragraph = s.paragraph
         self._update_state(a)
         return facts
@@ -486,17 +482,6 @@ class SentenceExtractor:
             return out
         for m in LIST_INTRO_RE.finditer(a.text):
             after = [s for s in a.subjects if s.start >= m.end()]
-            if (not after or after[0].start - m.end() > 3) and m.group("num") and not a.text[m.end():].strip(" .:"):
-                # '5 cơ quan dẫn đầu gồm:' ending the paragraph: the items follow, one per line
-                metric, phrase, mm = self.metric_for(a, m.start(), m.end(), "top_n")
-                if metric:
-                    bottom = bool(re.search(r"cuối|thấp", m.group("dir"), re.I))
-                    target = self.is_target(a, m.start())
-                    self.pending_list = dict(kind="bottom_n" if bottom else "top_n", value=self._num(m.group("num")),
-                                             metric=metric, phrase=phrase, target=target,
-                                             year=self.year_for(a, m.start(), mm, metric, target, m.end()),
-                                             paragraph=a.s.paragraph, ordered=bool(m.group("lanluot")), seen=0)
-                continue
             if not m.group("num"):
                 # the count may sit after a longer lead-in: 'Khối sở, ngành …, 5 cơ quan dẫn đầu gồm'
                 lead = re.search(rf"({INT}|{NUMWORD})\s+{GROUP_NOUN}\s*$", a.text[m.start():m.start("dir")].rstrip(), re.I)
@@ -504,6 +489,7 @@ class SentenceExtractor:
             else:
                 num_text = m.group("num")
             if (not after or after[0].start - m.end() > 3) and num_text and not a.text[m.end():].strip(" .:"):
+                # '5 cơ quan dẫn đầu gồm:' ending the paragraph: the items follow, one per line
                 metric, phrase, mm = self.metric_for(a, m.start(), m.end(), "top_n")
                 if metric:
                     bottom = bool(re.search(r"cuối|thấp", m.group("dir"), re.I))
