@@ -328,6 +328,60 @@ def evaluate(gold, docs_dir, facts_file, verbose):
     click.echo(result.report(verbose=verbose))
 
 
+@cli.group()
+def sources():
+    """The sources file: check its URL patterns offline, list the sources by province."""
+
+
+def _sources_option(f):
+    return click.option("--sources", "sources_path", default="sources.yaml", show_default=True,
+                        type=click.Path(dir_okay=False), help="The sources file.")(f)
+
+
+@sources.command("check")
+@_sources_option
+@click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--verbose", is_flag=True, help="Also list the untested patterns of every source.")
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 1) on an unverified enabled source or a province with too few verified sources, "
+                   "not only on a broken one.")
+@handle_errors
+def sources_check(sources_path, names, fmt, verbose, strict):
+    """Test every source's allow/follow patterns against its example URLs (no network):
+    verified, unverified (no examples, or a pattern no example matches) or broken. Exit 1 if any is broken."""
+    from pipeline import sources_check as sc
+    from pipeline.config import load_sources, select_sources
+    sf = load_sources(sources_path)
+    if names:
+        select_sources(sf, names)   # an unknown name is misuse, with the list of names
+    checks = sc.check_sources(sf, names)
+    click.echo(sc.to_json(checks) if fmt == "json" else sc.render_table(checks, verbose=verbose))
+    failed = any(c.status == sc.BROKEN for c in checks)
+    if strict:
+        failed = failed or any(c.status != sc.VERIFIED and c.enabled for c in checks) or \
+            (not names and not all(p.enough for p in sc.province_coverage(checks)))
+    sys.exit(1 if failed else 0)
+
+
+@sources.command("list")
+@_sources_option
+@click.option("--format", "fmt", type=click.Choice(["markdown"]), default="markdown", show_default=True)
+@click.option("--readme", type=click.Path(dir_okay=False),
+              help="Rewrite the generated list between the markers of this file (README.md) instead of printing.")
+@handle_errors
+def sources_list(sources_path, fmt, readme):
+    """The sources by province (the 34 of 2025, merged provinces' old sites under them), then national ones."""
+    from pipeline import source_catalog
+    from pipeline.config import load_sources
+    sf = load_sources(sources_path)
+    if readme:
+        changed = source_catalog.update_readme(readme, sf)
+        click.echo(f"{readme}: sources list {'updated' if changed else 'already up to date'}", err=True)
+    else:
+        click.echo(source_catalog.markdown(sf))
+
+
 def _require_db(db: str) -> None:
     if not Path(db).exists():
         raise UsageError(f"{db}: no database yet; run `python -m pipeline harvest` or "

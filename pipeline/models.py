@@ -129,6 +129,15 @@ class Fact:
 
 
 @dataclass
+class SourceExamples:
+    """Real addresses of a source's site that its patterns are checked against, offline
+    (`python -m pipeline sources check`)."""
+    documents: list[str] = field(default_factory=list)   # articles, decisions: must match `allow`
+    listings: list[str] = field(default_factory=list)    # categories, pagination: must match `follow`
+    rejected: list[str] = field(default_factory=list)    # tag pages, videos, English editions: neither
+
+
+@dataclass
 class SourceConfig:
     """One entry of sources.yaml."""
     name: str
@@ -139,13 +148,15 @@ class SourceConfig:
     sitemaps: list[str] = field(default_factory=list)
     delay: float = 1.0
     outlet: Optional[str] = None
-    province: Optional[str] = None        # the province the source writes about, if one
+    province: Optional[str] = None        # the province (one of the 34 since 2025) it writes about
+    province_before_2025: Optional[str] = None  # the old province whose site it is, for merged ones
     keywords: list[str] = field(default_factory=list)  # keep only documents mentioning one
     max_pages: int = 50                   # listing pages followed per run
     stop_on_known: bool = True            # stop pagination at a page of only known documents
     remove_selectors: list[str] = field(default_factory=list)  # CSS selectors of furniture
     content_selector: Optional[str] = None
     enabled: bool = True
+    examples: SourceExamples = field(default_factory=SourceExamples)
 
 
 @dataclass
