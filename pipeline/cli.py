@@ -328,6 +328,37 @@ def evaluate(gold, docs_dir, facts_file, verbose):
     click.echo(result.report(verbose=verbose))
 
 
+@cli.command()
+@db_option
+@click.option("--metric", default="dti", show_default=True, help="The index: dti, dti.government, dti.awareness ...")
+@click.option("--from", "from_year", type=int, default=2020, show_default=True, help="The first data year.")
+@click.option("--to", "to_year", type=int, help="The last data year (default: the latest the database holds).")
+@click.option("--scope", type=click.Choice(["all", "63", "34"]), default="all", show_default=True,
+              help="63: the rankings up to DTI 2024; 34: the rankings of the provinces since the 2025 merger.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table: the province x year grid; csv, json: one row per province and year, gaps first.")
+@click.option("--output", "-o", default="-", show_default=True, help="Output file; - for stdout.")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
+              help="Also draw the grid to this file; its extension gives the format (.png, .svg, .pdf).")
+@handle_errors
+def coverage(db, metric, from_year, to_year, scope, fmt, output, plot_file):
+    """Per province and data year: is the rank and the score stored, from how many documents and
+    sources, and does an official table back them? Gaps first."""
+    from pipeline import coverage as cv
+    from pipeline.store import connect
+    _require_db(db)
+    scopes = cv.SCOPES if scope == "all" else (int(scope),)
+    report = cv.coverage(connect(db), metric=metric, from_year=from_year, to_year=to_year, scopes=scopes)
+    text = {"table": cv.render_table, "csv": cv.to_csv, "json": cv.to_json}[fmt](report)
+    if output == "-":
+        click.echo(text.rstrip("\n"))
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"{len(report.cells)} province-years written to {output}", err=True)
+    if plot_file:
+        click.echo(f"grid drawn to {cv.plot(report, plot_file)}", err=True)
+
+
 @cli.group()
 def sources():
     """The sources file: check its URL patterns offline, list the sources by province."""

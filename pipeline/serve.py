@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from pipeline import store
+from pipeline.coverage import COVERAGE_SQL
 from pipeline.export import FIELD_DESCRIPTIONS, LICENSE
 
 FACETS = ["subject", "metric", "year", "kind"]
@@ -102,6 +103,17 @@ SELECT subject, metric, target_kind, target_qualifier, target_value, target_year
   actual_value, actual_total, actual_year, reached, target_evidence, actual_evidence, target_url, actual_url
 FROM targets_vs_actuals WHERE :subject = ''""",
     },
+}
+
+
+CANNED_QUERIES["dti_coverage"] = {
+    "title": "Coverage: which provinces and years have a rank and a score",
+    "description": "One row per province and data year, for the 63 provinces of the rankings up to DTI 2024 "
+                   "and the 34 from DTI 2024: the rank and score most documents state, from how many documents "
+                   "and sources, whether an imported official table covers it, and the status (missing, score "
+                   "only, rank only, complete, not ranked). Gaps first. Leave the parameters empty for DTI "
+                   "from 2020 to the latest year stored; the same as `python -m pipeline coverage --format csv`.",
+    "sql": COVERAGE_SQL,
 }
 
 
