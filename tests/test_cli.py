@@ -69,7 +69,7 @@ def test_the_project_sources_file_is_valid():
     names = {s.name for s in sf.sources}
     assert len(sf.sources) >= 5 and sf.settings.user_agent
     hosts = " ".join(u for s in sf.sources for u in s.start_urls)
-    for host in ("baolaocai.vn", "laocai.gov.vn", "thainguyen.gov.vn", "vov5.vn", "dti.gov.vn"):
+    for host in ("baolaocai.vn", "laocai.gov.vn", "thainguyen.gov.vn", "vovworld.vn", "dti.gov.vn"):
         assert host in hosts, host
     assert len(names) == len(sf.sources)
 
