@@ -26,8 +26,8 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from pipeline.clock import now_iso
 from pipeline.models import Response, Settings
-from pipeline.store import now_iso
 from pipeline.urls import SCHEMES, host_key
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

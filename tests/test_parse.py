@@ -133,7 +133,7 @@ def docx(blocks: list, cut: int = 0) -> bytes:
 
 
 def test_docx_attachment_is_read_with_tables_and_decision_metadata():
-    from pipeline.legacy_fonts import unicode_to_tcvn3
+    from pipeline.parse.legacy_fonts import unicode_to_tcvn3
     raw = docx(["ỦY BAN NHÂN DÂN TỈNH THANH HÓA", "Số: 1426/QĐ-UBND", "Thanh Hóa, ngày 18 tháng 4 năm 2025",
                 "QUYẾT ĐỊNH", "Phê duyệt kết quả xếp hạng chuyển đổi số các sở, ban, ngành năm 2024",
                 unicode_to_tcvn3("Điều 1. Phê duyệt kết quả theo bảng sau."),

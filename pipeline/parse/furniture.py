@@ -85,7 +85,7 @@ def is_date_line(line: str) -> bool:
 
 
 @functools.lru_cache(maxsize=512)
-def _compiled(selector: str):
+def css_selector(selector: str):
     """A compiled CSS selector (compiling costs more than matching), or None when invalid."""
     from cssselect import SelectorError
     from lxml.cssselect import CSSSelector
@@ -100,7 +100,7 @@ def remove_elements(tree, selectors: list[str]) -> list[str]:
     selectors that are not valid CSS (reported, never fatal)."""
     bad = []
     for selector in selectors:
-        matcher = _compiled(selector)
+        matcher = css_selector(selector)
         if matcher is None:
             bad.append(selector)
             continue
@@ -161,7 +161,8 @@ def _mostly_links(el) -> bool:
     return text > 0 and links >= 0.6 * text
 
 
-def _key(text: str) -> str:
+def paragraph_key(text: str) -> str:
+    """A paragraph's words, case-folded and without punctuation: two spellings of one line meet on it."""
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
@@ -169,7 +170,7 @@ def drop_repeated(paragraphs: list[str], candidates: set[int] | None = None) -> 
     """Indices of paragraphs to drop: a short paragraph (typically an image caption) whose words
     all appear, in order, inside another paragraph says nothing new. When `candidates` is given,
     only those indices (known captions) may be dropped, else any paragraph under 300 characters."""
-    keys = [_key(p) for p in paragraphs]
+    keys = [paragraph_key(p) for p in paragraphs]
     drop = []
     for i, k in enumerate(keys):
         if not k or (candidates is not None and i not in candidates):

@@ -1,6 +1,6 @@
 """HTML article → Document: main text (trafilatura) with its tables, metadata, attachments.
 
-Steps: decode (pipeline/charset.py) → parse → read metadata and attachment links from the whole
+Steps: decode (pipeline/parse/charset.py) → parse → read metadata and attachment links from the whole
 page → remove furniture (defaults plus the source's `remove_selectors`, then teaser blocks) →
 keep the source's `content_selector` if it has one → main text as blocks (trafilatura's XML,
 or a plain walk of the page when trafilatura gives up on a short page) → drop furniture lines
@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Optional
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -19,11 +18,14 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from pipeline import furniture
-from pipeline.charset import decode_html
-from pipeline.dates import parse_vn_date
-from pipeline.models import EMPTY, OK, UNPARSEABLE, Document, SourceConfig, Table
-from pipeline.textnorm import TextBuilder, normalize_text
+from pipeline.models import EMPTY, OK, UNPARSEABLE, Document, SourceConfig
+from pipeline.parse import furniture
+from pipeline.parse.blocks import Block, render
+from pipeline.parse.charset import decode_html
+from pipeline.parse.dates import parse_vn_date
+from pipeline.parse.decision import find_decision_numbers
+from pipeline.parse.sniff import is_binary
+from pipeline.textnorm import normalize_text
 
 
 ATTACHMENT = re.compile(r"\.(pdf|docx?)$", re.I)
@@ -33,16 +35,8 @@ _DATE_HINT = re.compile(r"date|time|ngay|publish|post-?info|meta|detail-?info|th
 _AUTHOR_HINT = re.compile(r"author|tac-?gia|byline|writer", re.I)
 
 
-@dataclass
-class Block:
-    kind: str                                   # p | head | table | caption
-    text: str = ""
-    rows: list[list[str]] = field(default_factory=list)
-
-
 def parse_html(body: bytes, url: str, source: Optional[SourceConfig] = None,
                headers: Optional[dict] = None) -> Document:
-    from pipeline.parse import is_binary
     if is_binary(body):
         return Document(url=url, doc_type="html", status=UNPARSEABLE,
                         status_detail="binary data where an HTML page was expected; check the link")
@@ -89,7 +83,6 @@ def parse_html(body: bytes, url: str, source: Optional[SourceConfig] = None,
         doc.metadata["replacement_ratio"] = round(decoded.replacement_ratio, 4)
     if any("undecodable" in w for w in decoded.warnings):
         doc.metadata["charset_suspect"] = True
-    from pipeline.parse_pdf import find_decision_numbers
     numbers = find_decision_numbers(text)
     if numbers:
         doc.metadata["decisions"] = numbers
@@ -114,16 +107,14 @@ def _hoist_table_captions(tree) -> None:
 
 
 def _same(a: str, b: str) -> bool:
-    return bool(a and b) and furniture._key(a) == furniture._key(b)
+    return bool(a and b) and furniture.paragraph_key(a) == furniture.paragraph_key(b)
 
 
 def _select_content(tree, selector: str):
-    from cssselect import SelectorError
-    from lxml.cssselect import CSSSelector
-    try:
-        found = CSSSelector(selector)(tree)
-    except SelectorError:
+    matcher = furniture.css_selector(selector)
+    if matcher is None:
         return tree, f"content_selector {selector!r} is not valid CSS; fix it in sources.yaml"
+    found = matcher(tree)
     if not found:
         return tree, f"content_selector {selector!r} matched nothing; the whole page was used"
     wrapper = lxml.html.Element("div")
@@ -159,15 +150,15 @@ def _with_lead(blocks: list[Block], walked: list[Block]) -> list[Block]:
     first = next((b for b in blocks if b.kind == "p"), None)
     if first is None:
         return blocks
-    key = furniture._key(first.text)
-    end = next((i for i, b in enumerate(walked) if b.kind != "table" and furniture._key(b.text) == key), None)
+    key = furniture.paragraph_key(first.text)
+    end = next((i for i, b in enumerate(walked) if b.kind != "table" and furniture.paragraph_key(b.text) == key), None)
     start = next((i for i, b in enumerate(walked) if b.kind == "head"), None)
     if end is None or start is None or start >= end:
         return blocks
-    have = {furniture._key(b.text) for b in blocks if b.kind != "table"}
+    have = {furniture.paragraph_key(b.text) for b in blocks if b.kind != "table"}
     lead = [Block("p", b.text) for b in walked[start + 1:end]
             if b.kind in ("p", "head") and len(b.text.split()) >= 12 and re.search(r"[.!?…]$", b.text)
-            and furniture._key(b.text) not in have and not furniture.is_furniture_line(b.text)]
+            and furniture.paragraph_key(b.text) not in have and not furniture.is_furniture_line(b.text)]
     return lead + blocks
 
 
@@ -309,33 +300,6 @@ def _clean_blocks(blocks: list[Block]) -> list[Block]:
     captions = {i for i, b in enumerate(kept) if b.kind in ("caption", "p")}
     drop = set(furniture.drop_repeated(paragraphs, None)) & captions
     return [b for i, b in enumerate(kept) if i not in drop and (b.kind == "table" or b.text)]
-
-
-def render(title: str, blocks: list[Block]) -> tuple[str, list[Table]]:
-    """Title, blank line, then blocks separated by blank lines; a table one row a line, cells
-    joined by " | ", with each row's (start, end) in the text."""
-    builder = TextBuilder()
-    tables: list[Table] = []
-
-    add = builder.add
-
-    if title:
-        add(title)
-    previous = ""
-    for b in blocks:
-        if b.kind != "table":
-            add(b.text)
-            previous = b.text
-            continue
-        lines = [" | ".join(r) for r in b.rows]
-        start = add("\n".join(lines))
-        spans, offset = [], start
-        for line in lines:
-            spans.append((offset, offset + len(line)))
-            offset += len(line) + 1
-        tables.append(Table(rows=b.rows, row_spans=spans, caption=previous))
-        previous = ""
-    return builder.text, tables
 
 
 # --- metadata ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""The PDF worker: `python -m pipeline.pdf_worker FILE [options]` reads one PDF and prints one
+"""The PDF worker: `python -m pipeline.parse.pdf_worker FILE [options]` reads one PDF and prints one
 JSON object on stdout. It runs in its own process under memory and CPU limits set by
-pipeline/parse_pdf.py, so a hostile PDF can only take this process down, never the harvest.
+pipeline/parse/pdf.py, so a hostile PDF can only take this process down, never the harvest.
 
 Output: {"ok": true, "pages_total": N, "info": {...}, "pages": [page, ...]} where a page is
 {"number", "width", "items": [{"type": "line", "text", "top", "bottom", "x0", "x1"} |
@@ -52,7 +52,7 @@ def read_page(page) -> dict:
 
 def ocr_page(pdf_path: str, index: int, dpi: int, lang: str) -> dict:
     import pypdfium2
-    from pipeline.ocr import ocr_png
+    from pipeline.parse.ocr import ocr_png
     doc = pypdfium2.PdfDocument(pdf_path)
     try:
         image = doc[index].render(scale=dpi / 72).to_pil()
@@ -110,7 +110,7 @@ def run(path: str, max_pages: int, ocr: bool, dpi: int, lang: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="pipeline.pdf_worker")
+    ap = argparse.ArgumentParser(prog="pipeline.parse.pdf_worker")
     ap.add_argument("path")
     ap.add_argument("--max-pages", type=int, default=500)
     ap.add_argument("--ocr", action="store_true")

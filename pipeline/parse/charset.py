@@ -15,6 +15,8 @@ from typing import Optional
 
 from charset_normalizer import from_bytes
 
+from pipeline.textnorm import replacement_ratio
+
 _BOMS = [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
 _HEADER = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]+)", re.I)
@@ -91,11 +93,11 @@ def decode_html(body: bytes, headers: Optional[dict] = None) -> Decoded:
         warnings.append(f"charset label {declared_label!r} does not fit the bytes; guessed instead")
     elif as_utf8 is not None:
         return _finish(as_utf8, "utf-8", declared_label, "utf-8")
-    guess = _guess(body)
+    guess = guess_encoding(body)
     return _finish(body.decode(guess, errors="replace"), guess, declared_label, "guess", warnings)
 
 
-def _guess(body: bytes) -> str:
+def guess_encoding(body: bytes) -> str:
     """The codec that reads the bytes best; Vietnamese legacy pages are mostly windows-1258."""
     best = from_bytes(body[:200_000], cp_isolation=["cp1258", "cp1252", "utf_8", "utf_16"]).best()
     if best is not None and best.encoding:
@@ -106,7 +108,7 @@ def _guess(body: bytes) -> str:
 def _finish(text: str, encoding: str, declared: Optional[str], how: str,
             warnings: Optional[list[str]] = None) -> Decoded:
     text = unicodedata.normalize("NFC", text)
-    ratio = text.count("\ufffd") / max(1, len(text))
+    ratio = replacement_ratio(text)
     warnings = list(warnings or [])
     if ratio > FFFD_FLAG:
         warnings.append(f"{text.count(chr(0xFFFD))} undecodable characters ({ratio:.1%}) after decoding "

@@ -1,6 +1,6 @@
 """Decision PDFs → Document: text with page numbers, tables, decision metadata, text repair, OCR.
 
-The PDF itself is read by pipeline/pdf_worker.py in a child process under an address-space
+The PDF itself is read by pipeline/parse/pdf_worker.py in a child process under an address-space
 limit, a CPU limit, a wall-clock timeout and a page limit (`PdfLimits`): a hostile file ends
 that process and becomes a document with a status, and the harvest goes on. This module turns
 the worker's lines and tables into the Document the extractor expects.
@@ -18,12 +18,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
-from pipeline import ocr
-from pipeline.dates import issued_date
-from pipeline.legacy_fonts import repair_legacy
 from pipeline.models import NEEDS_OCR, OK, TOO_LARGE, UNPARSEABLE, Document, Table
+from pipeline.parse import ocr
+from pipeline.parse.blocks import add_table
+from pipeline.parse.decision import decision_metadata, decision_title, find_decision_numbers
+from pipeline.parse.legacy_fonts import line_fixer, repair_legacy
 from pipeline.textnorm import TextBuilder, normalize_text
-
 
 
 @dataclass
@@ -35,67 +35,6 @@ class PdfLimits:
     ocr: bool = True              # OCR pages without a text layer when Tesseract is present
     ocr_dpi: int = 300
     ocr_lang: str = "vie"
-
-
-# --- document numbers and decision metadata ----------------------------------------------------
-# 684/QĐ-UBND, 15/2024/QĐ-UBND, 1234/QĐ-BTTTT, 23/KH-UBND, 456/BC-STTTT
-DOC_NUMBER = re.compile(
-    r"(?<![\w/])(\d{1,6}(?:/\d{4})?/(?:QĐ|QD|NQ|KH|CT|TB|BC|HD|HĐ|TTr|CV|KL)(?:-[A-ZĐ0-9]+)+)(?![\w])")
-
-
-def find_decision_numbers(text: str) -> list[str]:
-    """The official document numbers a text mentions, in order, each once, with QD → QĐ."""
-    out: list[str] = []
-    for m in DOC_NUMBER.finditer(text):
-        number = m.group(1).replace("/QD-", "/QĐ-").replace("/HD-", "/HĐ-")
-        if number not in out:
-            out.append(number)
-    return out
-
-
-_MOTTO = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc"
-                    r"|[-_=.]{3,}", re.I)
-_DOC_KINDS = ("QUYẾT ĐỊNH", "NGHỊ QUYẾT", "KẾ HOẠCH", "BÁO CÁO", "THÔNG BÁO", "CHỈ THỊ", "HƯỚNG DẪN", "CÔNG VĂN", "TỜ TRÌNH")
-
-
-def decision_metadata(paragraphs: list[str]) -> dict:
-    """số hiệu, ngày ban hành, cơ quan ban hành and trích yếu from the first page's paragraphs."""
-    meta: dict = {}
-    number_at = None
-    for i, p in enumerate(paragraphs[:15]):
-        m = re.search(r"\bSố\s*:?\s*" + DOC_NUMBER.pattern, p)
-        if m:
-            meta["decision_number"] = find_decision_numbers(m.group(0))[0]
-            number_at = i
-            break
-    head = "\n".join(paragraphs[:20])
-    issued = issued_date(head)
-    if issued:
-        meta["issued"] = issued
-    if number_at is not None:
-        issuer = " ".join(_MOTTO.sub(" ", " ".join(paragraphs[:number_at])).split())
-        # the header's right column sometimes comes out on the "Số" line: drop the place-and-date
-        issuer = re.sub(r"\S+,\s*ngày.*$", "", issuer).strip(" -")
-        if issuer:
-            meta["issuer"] = issuer
-    for i, p in enumerate(paragraphs[:30]):
-        kind = next((k for k in _DOC_KINDS if p.strip().upper() == k), None)
-        if kind is None:
-            continue
-        meta["doc_kind"] = kind.capitalize()
-        summary = []
-        for q in paragraphs[i + 1:i + 6]:
-            if q.isupper() or re.match(r"(Căn cứ|Theo đề nghị|Xét đề nghị)", q):
-                break
-            summary.append(q)
-        if summary:
-            meta["summary"] = " ".join(" ".join(summary).split())
-        break
-    if "summary" not in meta:
-        vv = next((p for p in paragraphs[:15] if re.match(r"V/v\b", p)), None)
-        if vv:
-            meta["summary"] = re.sub(r"^V/v\s*:?\s*", "", vv)
-    return meta
 
 
 # --- text repair -------------------------------------------------------------------------------
@@ -123,7 +62,7 @@ def run_worker(body: bytes, limits: PdfLimits) -> dict:
         tmp.write(body)
         tmp.flush()
         usable, _ = ocr.tesseract_status(limits.ocr_lang)
-        cmd = [sys.executable, "-m", "pipeline.pdf_worker", tmp.name, "--max-pages", str(limits.max_pages),
+        cmd = [sys.executable, "-m", "pipeline.parse.pdf_worker", tmp.name, "--max-pages", str(limits.max_pages),
                "--memory-mb", str(limits.memory_mb), "--cpu-seconds", str(int(limits.seconds) + 1),
                "--dpi", str(limits.ocr_dpi), "--lang", limits.ocr_lang] + (["--ocr"] if limits.ocr and usable else [])
         # The worker sets its own rlimits first thing (no preexec_fn: the crawler is threaded);
@@ -215,7 +154,7 @@ def assemble(doc: Document, result: dict, limits: PdfLimits) -> Document:
     raw = "\n".join([i["text"] for p in pages for i in p["items"] if i["type"] == "line"]
                     + [c for p in pages for i in p["items"] if i["type"] == "table" for r in i["rows"] for c in r])
     legacy = repair_legacy(raw)
-    fix_line = (lambda s: s) if legacy.encoding == "unicode" else _line_fixer(legacy.encoding)
+    fix_line = line_fixer(legacy.encoding)
 
     def clean(s: str) -> str:
         return normalize_text(repair_marks(fix_line(_CID.sub("", s)))).replace("\n", " ")
@@ -260,7 +199,7 @@ def assemble(doc: Document, result: dict, limits: PdfLimits) -> Document:
     first = [b[1] for b in page_blocks[0][1] if b[0] == "p"] if page_blocks else []
     meta = decision_metadata(first)
     doc.metadata.update(meta)
-    title = _title(meta, result.get("info", {}), first)
+    title = decision_title(meta, result.get("info", {}), first)
     doc.title = title
     _render(doc, title, page_blocks)
     if ocr_pages:
@@ -311,34 +250,9 @@ def _without_page_numbers(items: list[dict]) -> list[dict]:
     return [i for i in items if id(i) not in drop]
 
 
-def _line_fixer(encoding: str):
-    from pipeline.legacy_fonts import _DECODERS, _ratio
-
-    def fix(s: str) -> str:
-        before, n = _ratio(s)
-        if n == 0:
-            return s
-        candidate = _DECODERS[encoding](s)
-        return candidate if _ratio(candidate)[0] > before else s
-    return fix
-
-
-def _title(meta: dict, info: dict, first: list[str]) -> str:
-    if meta.get("summary"):
-        kind = meta.get("doc_kind", "Văn bản")
-        number = f" {meta['decision_number']}" if meta.get("decision_number") else ""
-        return normalize_text(f"{kind}{number} {meta['summary']}")
-    title = normalize_text(info.get("Title", "") or "")
-    if len(title) >= 8 and not re.search(r"\.(docx?|pdf)$|^Microsoft|^untitled", title, re.I):
-        return title
-    return next((p for p in first if len(p) >= 8), first[0] if first else "")
-
-
 def _render(doc: Document, title: str, page_blocks: list[tuple[int, list]]) -> None:
     builder = TextBuilder()
-
     add = builder.add
-
     if title:
         add(title)
     previous = ""
@@ -351,12 +265,7 @@ def _render(doc: Document, title: str, page_blocks: list[tuple[int, list]]) -> N
                 start = add(content)
                 previous = content
             else:
-                lines = [" | ".join(r) for r in content]
-                start = add("\n".join(lines))
-                spans, offset = [], start
-                for line in lines:
-                    spans.append((offset, offset + len(line)))
-                    offset += len(line) + 1
+                start, spans = add_table(builder, content)
                 doc.tables.append(Table(rows=content, row_spans=spans, page=number, caption=previous))
                 previous = ""
             if first_on_page:

@@ -216,18 +216,24 @@ def repair_legacy(text: str) -> Repair:
     encoding = detect_legacy(text)
     if encoding == "unicode":
         return Repair(text, "unicode", 0)
-    decode = _DECODERS[encoding]
-    out, converted = [], 0
-    for line in text.split("\n"):
-        before, n = _ratio(line)
-        if n == 0:
-            out.append(line)
-            continue
-        candidate = decode(line)
-        after, _ = _ratio(candidate)
-        if after > before:
-            out.append(candidate)
-            converted += 1
-        else:
-            out.append(line)
+    fix = line_fixer(encoding)
+    lines = text.split("\n")
+    out = [fix(line) for line in lines]
+    converted = sum(a != b for a, b in zip(out, lines))
     return Repair(unicodedata.normalize("NFC", "\n".join(out)), encoding, converted)
+
+
+def line_fixer(encoding: str):
+    """For a file found to be in `encoding` (tcvn3, vni or unicode): a function that converts one
+    line, and keeps the line as it is where converting reads worse (a Unicode header line)."""
+    if encoding not in _DECODERS:
+        return lambda s: s
+    decode = _DECODERS[encoding]
+
+    def fix(s: str) -> str:
+        before, n = _ratio(s)
+        if n == 0:
+            return s
+        candidate = decode(s)
+        return candidate if _ratio(candidate)[0] > before else s
+    return fix
