@@ -18,7 +18,8 @@ import time
 import zlib
 from pathlib import Path
 
-from pipeline import reference_data, store
+from pipeline import store
+from pipeline.store import reference_data
 from pipeline.query import FactQuery, build_sql
 from pipeline.search import search
 from pipeline.serve import canned_queries

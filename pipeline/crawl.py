@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Optional, TextIO
 
 from pipeline import discover, store
+from pipeline.clock import VN_TZ, now_iso, parse_instant
 from pipeline.archive import WarcArchive
 from pipeline.errors import UsageError
 from pipeline.extract import EXTRACTOR_VERSION, extract
@@ -253,10 +254,10 @@ class Crawler:
             # runs left 'running' by a killed harvest: we hold the lock, so they are dead
             self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             run_id = self.db["runs"].insert({
-                "started": store.now_iso(), "status": "running", "pid": os.getpid(),
+                "started": now_iso(), "status": "running", "pid": os.getpid(),
                 "sources": json.dumps([s.name for s in self.sources], ensure_ascii=False)}).last_pk
             self._record_sources()
-        self.summary = HarvestSummary(run_id=run_id, started=store.now_iso(),
+        self.summary = HarvestSummary(run_id=run_id, started=now_iso(),
                                       per_source={s.name: SourceStats() for s in self.sources})
         self.run_id = run_id
         self._seed()
@@ -267,7 +268,7 @@ class Crawler:
             self.scheduler.stop()
             raise
         finally:
-            self.summary.ended = store.now_iso()
+            self.summary.ended = now_iso()
             self.summary.seconds = time.monotonic() - t0
             if self.tty:
                 self.stream.write("\n")
@@ -297,7 +298,7 @@ class Crawler:
     def _seed(self) -> None:
         """Queue this run's work: the seeds again, and whatever an earlier run left pending."""
         by_name = {s.name: s for s in self.sources}
-        now = store.now_iso()
+        now = now_iso()
         with self.db_lock, store.transaction(self.db):
             for s in self.sources:
                 seeds = [(u, "listing") for u in s.start_urls] + [(u, "feed") for u in s.feeds] + \
@@ -314,7 +315,7 @@ class Crawler:
                                 (status = 'deferred' OR (status = 'failed' AND attempts < ?))""",
                             [*by_name, MAX_ATTEMPTS])
             # documents no listing showed lately: revalidate them now and then all the same
-            stale = (datetime.now(store.VN_TZ) - timedelta(days=self.settings.revalidate_days)).isoformat()
+            stale = (datetime.now(VN_TZ) - timedelta(days=self.settings.revalidate_days)).isoformat()
             self.db.execute(f"""UPDATE frontier SET status = 'pending', run_id = ? WHERE source IN ({marks})
                                 AND kind IN ('document', 'attachment') AND status IN ('done', 'off_topic')
                                 AND fetched_at IS NOT NULL AND fetched_at < ?""",
@@ -338,7 +339,7 @@ class Crawler:
                ON CONFLICT(url) DO UPDATE SET status = 'pending', run_id = excluded.run_id,
                  lastmod = coalesce(excluded.lastmod, frontier.lastmod)""",
             [url, task.source.name, kind, task.url, task.depth + 1,
-             store.now_iso(), lastmod, self.run_id])
+             now_iso(), lastmod, self.run_id])
         self.enqueued.add(url)
         return Task(url, task.source, kind, task.url, task.depth + 1)
 
@@ -563,8 +564,8 @@ class Crawler:
         if not doc or not doc["fetched_at"] or doc["status"] == FETCH_FAILED:
             return False
         try:
-            mod = _parse_when(link.lastmod)
-            seen = _parse_when(doc["fetched_at"])
+            mod = parse_instant(link.lastmod)
+            seen = parse_instant(doc["fetched_at"])
         except ValueError:
             return False
         return mod < seen
@@ -721,15 +722,6 @@ class Crawler:
         else:
             self.stream.write(f"{datetime.now().isoformat(timespec='seconds')} {line}\n")
         self.stream.flush()
-
-
-def _parse_when(text: str) -> datetime:
-    text = text.strip().replace("Z", "+00:00")
-    if len(text) == 10:
-        d = date.fromisoformat(text)
-        return datetime(d.year, d.month, d.day, tzinfo=store.VN_TZ)
-    when = datetime.fromisoformat(text)
-    return when if when.tzinfo else when.replace(tzinfo=store.VN_TZ)
 
 
 def harvest(sf: SourcesFile, sources: list[SourceConfig], db_path: str | Path, progress: bool = False,

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from pipeline import store
+from pipeline.clock import now_iso
 
 # The spec's fields first, in its order; then provenance the project adds.
 SPEC_FIELDS = ["url", "published", "subject", "subject_type", "province", "metric", "metric_phrase",
@@ -225,8 +226,8 @@ def export_package(db_path: str, directory: str | Path) -> Package:
                             "it and the document it comes from. One row per distinct figure per document; "
                             "the same figure stated by several documents appears once for each. Evidence "
                             "sentences are quoted from the documents listed in documents.csv."),
-            "version": store.now_iso()[:10],
-            "created": store.now_iso(),
+            "version": now_iso()[:10],
+            "created": now_iso(),
             "licenses": [LICENSE],
             "sources": package_sources(db),
             "keywords": ["DTI", "chuyển đổi số", "Vietnam", "digital transformation"],

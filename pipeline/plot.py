@@ -13,7 +13,7 @@ from typing import Optional
 from matplotlib.figure import Figure   # no pyplot: no global state, no display needed
 from matplotlib.ticker import MaxNLocator
 
-from pipeline import reference_data
+from pipeline.store import reference_data
 from pipeline.errors import UsageError
 
 

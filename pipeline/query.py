@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from pipeline import reference_data
+from pipeline.store import reference_data
 from pipeline.errors import UsageError
 from pipeline.models import FACT_KINDS
 

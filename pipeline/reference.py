@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from pipeline import store
+from pipeline.clock import now_iso
 from pipeline.errors import UsageError
 
 # --- subject names ---------------------------------------------------------------------------
@@ -70,8 +71,8 @@ def ascii_fold(text: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _provinces() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
     """(folded name → canonical, unaccented name → canonical for unique ones, centrally-run names),
-    from the project's reference data (pipeline/reference_data.py)."""
-    from pipeline import reference_data
+    from the project's reference data (pipeline/store/reference_data.py)."""
+    from pipeline.store import reference_data
     by_fold: dict[str, str] = {}
     central: set[str] = set()
     for p in reference_data.provinces():
@@ -432,7 +433,7 @@ def import_reference(db_path: str, path: str | Path, name: Optional[str] = None,
     report = ImportReport(reference=name, file=str(path), facts=facts)
     with store.transaction(db):
         report.replaced = db.execute("DELETE FROM reference_facts WHERE reference = ?", [name]).rowcount
-        now = store.now_iso()
+        now = now_iso()
         db["reference_facts"].insert_all([
             {"reference": name, "file": str(path), "subject": f.subject, "subject_type": f.subject_type,
              "metric": f.metric, "year": f.year, "kind": f.kind, "value": f.value, "total": f.total,

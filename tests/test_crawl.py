@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import store
+from pipeline.clock import now_iso
 from pipeline.archive import iter_responses, read_response
 from pipeline.cli import cli
 from pipeline.crawl import harvest
@@ -449,7 +450,7 @@ def test_progress_line_on_a_terminal(srv, db):
 def test_killed_run_is_marked_interrupted_by_the_next(srv, db):
     build_site(srv, pages=1, per_page=1)
     conn = store.connect(db)
-    conn["runs"].insert({"started": store.now_iso(), "status": "running", "pid": 999999})
+    conn["runs"].insert({"started": now_iso(), "status": "running", "pid": 999999})
     conn.conn.close()
     harvest(sf_for(source(srv)), [source(srv)], db)
     assert [r[0] for r in rows(db, "SELECT status FROM runs ORDER BY id")] == ["interrupted", "ok"]

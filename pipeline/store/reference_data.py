@@ -15,7 +15,7 @@ from typing import Optional
 
 from pipeline.textnorm import fold
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"   # pipeline/data, shared with the gazetteer
 PROVINCES_CSV = DATA_DIR / "provinces.csv"
 METRICS_CSV = DATA_DIR / "metrics.csv"
 
