@@ -54,7 +54,7 @@ def cli():
 def harvest(sources_path, names, db, quiet):
     """Crawl the sources of SOURCES, archive, parse, extract and store what is new or changed."""
     from pipeline.config import load_sources, select_sources
-    from pipeline.crawl import harvest as run_harvest
+    from pipeline.harvest.crawler import harvest as run_harvest
     sf = load_sources(sources_path)
     selected = select_sources(sf, names)
     summary = run_harvest(sf, selected, db, progress=not quiet)
@@ -69,7 +69,7 @@ def harvest(sources_path, names, db, quiet):
 @handle_errors
 def ingest(paths, url, db):
     """Parse, extract and store local .html/.htm/.pdf/.txt files (a .txt: first line = title)."""
-    from pipeline.ingest import ingest_paths
+    from pipeline.harvest.ingest import ingest_paths
     if url and len(paths) > 1:
         raise UsageError("--url names one document; give one PATH with it, or drop --url")
     missing = [p for p in paths if not Path(p).exists()]
@@ -90,7 +90,7 @@ def ingest(paths, url, db):
 @handle_errors
 def reprocess(names, db, quiet):
     """Re-parse and re-extract every archived document from the WARC files, without the network."""
-    from pipeline.reprocess import reprocess as run_reprocess
+    from pipeline.harvest.reprocess import reprocess as run_reprocess
     report = run_reprocess(db, sources=list(names) or None, progress=not quiet)
     click.echo(report.render())
     sys.exit(report.exit_code)

@@ -46,7 +46,7 @@ def previous_ports(db_path: str | Path) -> dict[str, int]:
 def run_demo(db_path: str | Path = store.DEFAULT_DB, keep_running: bool = False,
              out: Optional[TextIO] = None, progress: Optional[bool] = None) -> int:
     """Serve, harvest, summarize. Returns the harvest's exit code (0 when every site was fine)."""
-    from pipeline.crawl import harvest
+    from pipeline.harvest.crawler import harvest
     from pipeline.sample_portal import start_portal
 
     out = out or sys.stdout

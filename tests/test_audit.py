@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pipeline import store
 from pipeline.audit import CANNED_QUERIES, RULES, audit, render_table, to_csv, to_json
 from pipeline.cli import cli
-from pipeline.ingest import ingest_paths
+from pipeline.harvest.ingest import ingest_paths
 from pipeline.models import Document, Fact, Table
 from pipeline.reference import import_reference
 from tests.fixtures.disagree import corpus
@@ -268,7 +268,7 @@ def test_harvest_of_the_sample_portal_then_check_and_audit(tmp_path):
     disagreement planted in it (Huế's place in 2022) is found by audit and by check."""
     try:
         from pipeline.config import load_sources
-        from pipeline.crawl import harvest
+        from pipeline.harvest.crawler import harvest
         from pipeline.sample_portal import start_portal
     except ImportError as e:
         pytest.skip(f"no crawler or sample portal in this checkout ({e})")

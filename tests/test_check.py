@@ -12,7 +12,7 @@ from pipeline.check import (CONSISTENT, CONTRADICTED, CONTRADICTS, DISPUTED, NOT
                             parse_value, relation, span_of)
 from pipeline.cli import cli
 from pipeline.errors import UsageError
-from pipeline.ingest import ingest_paths
+from pipeline.harvest.ingest import ingest_paths
 from pipeline.models import Document, Fact
 from pipeline.reference import import_reference
 from tests.fixtures.disagree import corpus

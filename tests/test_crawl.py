@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from pipeline import store
 from pipeline.clock import now_iso
-from pipeline.archive import iter_responses, read_response
+from pipeline.harvest.archive import iter_responses, read_response
 from pipeline.cli import cli
-from pipeline.crawl import harvest
-from pipeline.lock import HarvestLock, lock_path
+from pipeline.harvest.crawler import harvest
+from pipeline.harvest.lock import HarvestLock, lock_path
 from pipeline.models import Settings, SourceConfig, SourcesFile
 from tests import servers
 from tests.servers import FaultServer, article, listing
@@ -460,7 +460,7 @@ def test_killed_run_is_marked_interrupted_by_the_next(srv, db):
 
 KILL_CHILD = r"""
 import json, sys
-from pipeline.crawl import harvest
+from pipeline.harvest.crawler import harvest
 from pipeline.models import Settings, SourceConfig, SourcesFile
 cfg = json.loads(sys.argv[1])
 sources = [SourceConfig(**s) for s in cfg["sources"]]

@@ -5,7 +5,7 @@ import logging
 from hypothesis import given, settings, strategies as st
 
 from pipeline import store
-from pipeline.ingest import ingest_paths
+from pipeline.harvest.ingest import ingest_paths
 from pipeline.models import EMPTY, ENCRYPTED, OK, UNPARSEABLE
 from pipeline.parse import parse_bytes, parse_file, sniff_type
 from tests import pdfs

@@ -1,14 +1,12 @@
-"""Ingest local files through the same parse → extract → store path as a harvest."""
+"""`ingest`: local files through the same parse → extract → store path as a harvest (process.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from pipeline import store
-from pipeline.extract import EXTRACTOR_VERSION, extract
-from pipeline.models import OK
-from pipeline.parse import parse_file
+from pipeline import process, store
+from pipeline.models import OK, UNPARSEABLE, Document
 
 SUFFIXES = {".html", ".htm", ".pdf", ".txt", ".docx"}
 
@@ -32,13 +30,23 @@ def ingest_paths(paths: list[Path], db_path: str, url: Optional[str] = None) -> 
         if path.suffix.lower() not in SUFFIXES:
             report.lines.append(f"skipped {path}: not one of {', '.join(sorted(SUFFIXES))}")
             continue
-        doc = parse_file(path, url=url)
-        doc.source = doc.source or "local"
-        facts = extract(doc) if doc.status == OK else []
+        processed = _read(path, url)
+        doc = processed.document
         if doc.status != OK:
             report.failed += 1
             report.lines.append(f"{path}: {doc.status}: {doc.status_detail}")
-        store.save_document(db, doc, facts, extractor_version=EXTRACTOR_VERSION)
+        with store.transaction(db):
+            n = process.save(db, processed)
         report.documents += 1
-        report.facts += len(facts)
+        report.facts += n
     return report
+
+
+def _read(path: Path, url: Optional[str]) -> process.Processed:
+    url = url or path.resolve().as_uri()
+    try:
+        body = path.read_bytes()
+    except OSError as e:
+        return process.Processed(Document(url=url, status=UNPARSEABLE, source="local",
+                                          status_detail=f"cannot read {path}: {e.strerror}"))
+    return process.read(process.Raw(body=body, url=url, source_name="local"))

@@ -2,8 +2,9 @@
 
 After a parser or extractor upgrade: each document row points at the WARC response record it
 was parsed from (`warc_file`, `warc_offset`); the body is read back, checked against the stored
-content hash, parsed with the source's stored configuration, extracted, and saved with the
-current EXTRACTOR_VERSION, one transaction per document (so a crash loses nothing).
+content hash, parsed with the source's stored configuration, extracted and saved with the
+current EXTRACTOR_VERSION by the harvest's own path (process.py), one transaction per document
+(so a crash loses nothing).
 """
 from __future__ import annotations
 
@@ -14,13 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, TextIO
 
-from pipeline import store
-from pipeline.archive import read_response
+from pipeline import process, store
 from pipeline.errors import UsageError
-from pipeline.extract import EXTRACTOR_VERSION, extract
-from pipeline.lock import HarvestLock, lock_path
-from pipeline.models import FETCH_FAILED, OK, SourceConfig, sha256
-from pipeline.parse import parse_bytes
+from pipeline.extract import EXTRACTOR_VERSION
+from pipeline.harvest.archive import read_response
+from pipeline.harvest.lock import HarvestLock, lock_path
+from pipeline.models import FETCH_FAILED, SourceConfig, sha256
 
 
 @dataclass
@@ -98,15 +98,13 @@ def _reprocess(db, root: Path, names, progress, stream) -> ReprocessReport:
         if content_hash and sha256(rec.body) != content_hash:
             report.problems.append(f"{url}: the archived body does not match the stored hash; not reprocessed")
             continue
-        cfg = configs.get(source)
-        doc = parse_bytes(rec.body, final_url or url, content_type or rec.headers.get("content-type", ""),
-                          source=cfg, headers=rec.headers)
-        doc.url, doc.source = url, source
-        facts = extract(doc) if doc.status == OK else []
+        processed = process.read(process.Raw(
+            body=rec.body, url=url, final_url=final_url, headers=rec.headers, source=configs.get(source),
+            content_type=content_type or rec.headers.get("content-type", ""), source_name=source))
         with store.transaction(db):
-            _, n = store.save_document(db, doc, facts, EXTRACTOR_VERSION)
+            n = process.save(db, processed)
         report.documents += 1
         report.facts += n
         if progress:
-            stream.write(f"{doc.status} {n} facts {url}\n")
+            stream.write(f"{processed.document.status} {n} facts {url}\n")
     return report

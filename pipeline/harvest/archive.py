@@ -23,6 +23,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline import __version__
+from pipeline.models import Settings
 
 DEFAULT_MAX_SIZE = 1024 ** 3
 # Hop-by-hop and encoding headers that no longer describe the stored (decoded) body
@@ -37,6 +38,13 @@ class ArchivedResponse:
     headers: dict[str, str]
     body: bytes
     date: str
+
+
+def default_warc_dir(settings: Settings, db_path: str | Path) -> Path:
+    """WARC files live in `warc/` beside the database, unless settings.warc_dir says otherwise."""
+    if settings.warc_dir != Settings.warc_dir:
+        return Path(settings.warc_dir)
+    return Path(db_path).resolve().parent / "warc"
 
 
 class WarcArchive:

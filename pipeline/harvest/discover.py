@@ -17,8 +17,7 @@ from lxml import html as lxml_html
 from xml.etree.ElementTree import ParseError
 
 from pipeline.models import SourceConfig
-from pipeline.textnorm import normalize_text
-from pipeline.urls import canonicalize, looks_like_attachment
+from pipeline.harvest.urls import canonicalize, looks_like_attachment
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 
@@ -160,15 +159,3 @@ def attachment_urls(urls: list[str], base_url: str) -> list[str]:
         if c and looks_like_attachment(c) and c not in out:
             out.append(c)
     return out
-
-
-def _fold(text: str) -> str:
-    return normalize_text(text).casefold()
-
-
-def on_topic(source: SourceConfig, title: str, text: str) -> bool:
-    """True when the source has no keyword filter, or the document mentions one keyword."""
-    if not source.keywords:
-        return True
-    hay = _fold(title + "\n" + text)
-    return any(_fold(k) in hay for k in source.keywords)

@@ -28,7 +28,7 @@ from requests.adapters import HTTPAdapter
 
 from pipeline.clock import now_iso
 from pipeline.models import Response, Settings
-from pipeline.urls import SCHEMES, host_key
+from pipeline.harvest.urls import SCHEMES, host_key
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
