@@ -1,6 +1,6 @@
 """The demo path end to end: serve the sample portal on 127.0.0.1, harvest it with the real
 crawler, parser and extractor into a temporary SQLite file, and check the stored facts against
-the hand-labelled gold (pipeline/sample_portal/gold.jsonl)."""
+the hand-labelled gold (pipeline/demo/sample_portal/gold.jsonl)."""
 from __future__ import annotations
 
 import io
@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.demo import render_database_summary, run_demo
-from pipeline.sample_portal.content import GOLD_PATH, load_articles
+from pipeline.demo.run import render_database_summary, run_demo
+from pipeline.demo.sample_portal.content import GOLD_PATH, load_articles
 from pipeline.textnorm import normalize_text
 
 pytestmark = pytest.mark.slow

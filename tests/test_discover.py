@@ -137,8 +137,6 @@ NOT_DOCUMENTS = ["https://baolaocai.vn/chuyen-doi-so", "https://vietnamnet.vn/th
 
 @pytest.fixture(scope="module")
 def real_sources():
-    if not SOURCES_YAML.exists():
-        pytest.skip("sources.yaml is not in the project root")
     return load_sources(SOURCES_YAML)
 
 

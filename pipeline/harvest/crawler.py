@@ -5,7 +5,6 @@ outcome.py, and the counters in the run summary (summary.py).
 """
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 import threading

@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional

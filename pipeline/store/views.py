@@ -49,7 +49,7 @@ SELECT f.id AS fact_id, f.subject, f.subject_type, f.province, f.metric, f.metri
 FROM facts f JOIN documents d ON d.id = f.document_id
 WHERE NOT (f.kind IN ('rank', 'score') AND f.metric IN (SELECT id FROM metrics WHERE vocabulary = 1))""",
 
-    "targets_vs_actuals": f"""CREATE VIEW targets_vs_actuals AS
+    "targets_vs_actuals": """CREATE VIEW targets_vs_actuals AS
 SELECT t.subject, t.subject_type, t.province, t.metric,
   t.kind AS target_kind, t.qualifier AS target_qualifier, t.value AS target_value,
   t.total AS target_total, t.unit AS target_unit, t.year AS target_year,
@@ -82,7 +82,7 @@ LEFT JOIN facts a ON a.id = (
 LEFT JOIN documents ad ON ad.id = a.document_id
 WHERE t.is_target = 1""",
 
-    "province_history": f"""CREATE VIEW province_history AS
+    "province_history": """CREATE VIEW province_history AS
 SELECT s.name_2025 AS province_2025, f.subject AS stated_as, s.code AS code_2004,
   s.merged_2025 AS merged, f.year, f.metric, f.kind, f.value, f.total, f.scale, f.is_target,
   f.evidence, d.url, d.published, f.id AS fact_id, f.document_id

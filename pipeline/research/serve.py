@@ -1,8 +1,8 @@
 """`serve`: browse the database in Datasette, with titles, descriptions, facets and canned queries.
 
 Datasette runs as a subprocess on the live database file, not in immutable mode (`-i`): a
-harvest may be writing, and WAL lets Datasette read while it does. Canned queries from
-pipeline/audit.py (the fact-checker's) are merged in when that module is present.
+harvest may be writing, and WAL lets Datasette read while it does. The fact-checker's canned
+queries (factcheck/audit_queries.py) are shown beside the researcher's.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from pipeline import store
-from pipeline.export import FIELD_DESCRIPTIONS, LICENSE
+from pipeline.factcheck import audit_queries
+from pipeline.research.export import FIELD_DESCRIPTIONS, LICENSE
 
 FACETS = ["subject", "metric", "year", "kind"]
 SETTINGS = {
@@ -166,11 +167,7 @@ def table_metadata() -> dict[str, Any]:
 
 def canned_queries() -> dict[str, dict[str, str]]:
     queries = dict(CANNED_QUERIES)
-    try:
-        from pipeline import audit   # the fact-checker's queries, when that module is present
-    except ImportError:
-        return queries
-    for name, q in getattr(audit, "CANNED_QUERIES", {}).items():
+    for name, q in audit_queries.CANNED_QUERIES.items():
         queries.setdefault(name, {k: q[k] for k in ("sql", "title", "description") if k in q})
     return queries
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from pipeline import store
 from pipeline.clock import now_iso
+from pipeline.models import FACT_KINDS, SUBJECT_TYPES
 
 # The spec's fields first, in its order; then provenance the project adds.
 SPEC_FIELDS = ["url", "published", "subject", "subject_type", "province", "metric", "metric_phrase",
@@ -62,8 +63,6 @@ def export_facts(db_path: str, fmt: str = "jsonl", output: str = "-") -> int:
 
 # --- Frictionless data package -------------------------------------------------------------
 
-KINDS = ["rank", "score", "top_n", "bottom_n", "rank_change", "percent", "count"]
-SUBJECT_TYPES = ["province", "district", "agency", "ministry", "country", "other"]
 
 # Field descriptions shared by the data package and Datasette's column help (serve.py).
 FIELD_DESCRIPTIONS = {
@@ -99,7 +98,7 @@ _TYPES = {"year": "integer", "value": "number", "total": "number", "scale": "num
           "table_col": "integer", "published": "date"}
 _CONSTRAINTS = {"subject": {"required": True}, "metric": {"required": True}, "value": {"required": True},
                 "url": {"required": True}, "evidence": {"required": True},
-                "kind": {"required": True, "enum": KINDS}, "subject_type": {"required": True, "enum": SUBJECT_TYPES},
+                "kind": {"required": True, "enum": list(FACT_KINDS)}, "subject_type": {"required": True, "enum": list(SUBJECT_TYPES)},
                 "qualifier": {"enum": ["exact", "at_least", "at_most", "approx"]}}
 
 DOCUMENT_FIELDS = [("url", "string", "The address the document was fetched from (its identity here)."),

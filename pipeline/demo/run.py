@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 
 from pipeline import store
 from pipeline.config import load_sources
+from pipeline.models import FACT_KINDS
 
 SOURCE_PREFIX = "sample-"          # the demo's sources are named sample-<site>
 MAIN_FACTS_LIMIT = 22              # rows of the main-facts table: one screen in all
-KIND_ORDER = ("rank", "score", "top_n", "bottom_n", "rank_change", "percent", "count")
+KIND_ORDER = FACT_KINDS
 
 
 def previous_ports(db_path: str | Path) -> dict[str, int]:
@@ -46,8 +47,8 @@ def previous_ports(db_path: str | Path) -> dict[str, int]:
 def run_demo(db_path: str | Path = store.DEFAULT_DB, keep_running: bool = False,
              out: Optional[TextIO] = None, progress: Optional[bool] = None) -> int:
     """Serve, harvest, summarize. Returns the harvest's exit code (0 when every site was fine)."""
-    from pipeline.harvest.crawler import harvest
-    from pipeline.sample_portal import start_portal
+    from pipeline.demo.sample_portal import start_portal
+    from pipeline.harvest import harvest
 
     out = out or sys.stdout
     if progress is None:
@@ -56,7 +57,7 @@ def run_demo(db_path: str | Path = store.DEFAULT_DB, keep_running: bool = False,
     with start_portal(ports=wanted) as portal:
         moved = sorted(site for site, port in wanted.items()
                        if site in portal.sites and urlsplit(portal.sites[site]).port != port)
-        print(f"Sample portal on 127.0.0.1: "
+        print("Sample portal on 127.0.0.1: "
               + ", ".join(f"{site} {base}" for site, base in portal.sites.items()), file=out)
         if moved:
             print(f"note: the previous port of {', '.join(moved)} was busy; its documents are fetched "
@@ -70,7 +71,7 @@ def run_demo(db_path: str | Path = store.DEFAULT_DB, keep_running: bool = False,
         print(file=out)
         print(render_database_summary(db_path), file=out)
         if keep_running:
-            print(f"\nThe sample portal keeps serving; press Ctrl-C to stop.", file=out, flush=True)
+            print("\nThe sample portal keeps serving; press Ctrl-C to stop.", file=out, flush=True)
             try:
                 while True:
                     time.sleep(3600)

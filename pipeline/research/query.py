@@ -5,19 +5,18 @@ can always be traced to the sentence that states it.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from pipeline.store import reference_data
+from pipeline import records
 from pipeline.errors import UsageError
 from pipeline.models import FACT_KINDS
 
 COLUMNS = ["subject", "subject_type", "province", "metric", "year", "kind", "value", "total", "scale",
            "unit", "qualifier", "is_target", "evidence", "url", "published", "outlet", "page",
            "table_row", "table_col", "extractor", "extractor_version", "fact_id", "document_id"]
+SUBJECT_COLUMNS = ["subject", "subject_type", "province", "facts"]
 # What the terminal table shows; CSV and JSON carry every column above.
 TABLE_COLUMNS = ["subject", "metric", "year", "kind", "value", "total", "is_target", "published", "url"]
 
@@ -100,13 +99,9 @@ def query_facts(db, q: FactQuery) -> list[dict[str, Any]]:
 
 def render(rows: list[dict[str, Any]], fmt: str = "table") -> str:
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=1)
+        return records.to_json(rows)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buf.getvalue().rstrip("\n")
+        return records.to_csv(rows, COLUMNS).rstrip("\n")
     return _table(rows)
 
 
@@ -128,4 +123,14 @@ def list_subjects(db) -> list[dict[str, Any]]:
     """Subjects that have facts, with how many, for `query --list-subjects`."""
     cur = db.execute("""SELECT subject, subject_type, province, sum(n_facts) AS facts FROM fact_groups
                         GROUP BY subject, subject_type, province ORDER BY subject""")
-    return [dict(zip(["subject", "subject_type", "province", "facts"], r)) for r in cur.fetchall()]
+    return [dict(zip(SUBJECT_COLUMNS, r)) for r in cur.fetchall()]
+
+
+
+def render_subjects(rows: list[dict[str, Any]], fmt: str = "table") -> str:
+    if fmt == "json":
+        return records.to_json(rows)
+    if fmt == "csv":
+        return records.to_csv(rows, SUBJECT_COLUMNS).rstrip("\n")
+    return "\n".join(f"{r['subject']} ({r['subject_type']}{', ' + r['province'] if r['province'] else ''})"
+                     f": {r['facts']}" for r in rows)

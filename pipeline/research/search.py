@@ -7,11 +7,11 @@ a snippet found in the indexed copy is cut from the original text at the same of
 """
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Optional
 
+from pipeline import records
 from pipeline.errors import UsageError
 
 OPEN, CLOSE, ELLIPSIS = "\x02", "\x03", "\x04"
@@ -120,9 +120,11 @@ def search(db, words: str, where: str = "all", limit: int = 20) -> list[Hit]:
     return hits[:limit]
 
 
-def render(hits: list[Hit], fmt: str = "text") -> str:
+def render(hits: list[Hit], fmt: str = "table") -> str:
     if fmt == "json":
-        return json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=1)
+        return records.to_json([asdict(h) for h in hits])
+    if fmt == "csv":
+        return records.to_csv([asdict(h) for h in hits], [f.name for f in fields(Hit)]).rstrip("\n")
     if not hits:
         return "no matches"
     lines = []

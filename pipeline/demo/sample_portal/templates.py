@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from string import Template
-from typing import Callable, Optional
+from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 
-from pipeline.sample_portal.content import (CATEGORY_NAMES, SITES, Article, Heading, HtmlTable, Image,
+from pipeline.demo.sample_portal.content import (CATEGORY_NAMES, SITES, Article, Heading, HtmlTable, Image,
                                             SiteSpec, articles_of)
 
 
@@ -305,7 +305,8 @@ HOME = Template("""<!DOCTYPE html>
 
 # ---------------------------------------------------------------- site assembly
 
-def _categories(spec: SiteSpec) -> list[str]:
+def categories(spec: SiteSpec) -> list[str]:
+    """The site's categories, in the order its articles first use them."""
     seen: list[str] = []
     for a in articles_of(spec.name):
         if a.category not in seen:
@@ -321,7 +322,7 @@ def listing_url(spec: SiteSpec, category: str, page: int = 1) -> str:
 def _nav(spec: SiteSpec) -> str:
     tag = "li" if spec.family == "nukeviet" else "span"
     return " ".join(f'<{tag}><a href="{esc(listing_url(spec, c))}">{esc(CATEGORY_NAMES.get(c, c))}</a></{tag}>'
-                    for c in _categories(spec))
+                    for c in categories(spec))
 
 
 def _fields(a: Article) -> dict[str, str]:
@@ -411,14 +412,14 @@ def render_robots(spec: SiteSpec, base_url: str, started: datetime) -> Page:
 
 def render_site(spec: SiteSpec, base_url: str, pdfs: dict[str, bytes], started: datetime) -> dict[str, Page]:
     """Every page of one site by its path (with query), ready to serve."""
-    from pipeline.sample_portal.pdfs import CREATION_DATE
+    from pipeline.demo.sample_portal.pdfs import CREATION_DATE
     pages: dict[str, Page] = {"/": render_home(spec), "/robots.txt": render_robots(spec, base_url, started)}
     arts = articles_of(spec.name)
     for a in arts:
         pages[a.path] = render_article(a, base_url)
         if a.attachment:
             pages[a.attachment_path] = Page(pdfs[a.attachment.pdf], "application/pdf", CREATION_DATE)
-    for category in _categories(spec):
+    for category in categories(spec):
         in_cat = [a for a in arts if a.category == category]
         chunks = [in_cat[i:i + spec.per_page] for i in range(0, len(in_cat), spec.per_page)]
         for n, chunk in enumerate(chunks, start=1):

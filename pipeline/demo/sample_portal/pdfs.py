@@ -10,7 +10,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.sample_portal.content import DECISIONS_DIR, Decision, load_decision
+from pipeline.demo.sample_portal.content import DECISIONS_DIR, Decision, load_decision
 
 # Fixed so the same content always yields the same bytes.
 CREATION_DATE = datetime(2025, 4, 18, 8, 0, tzinfo=timezone.utc)

@@ -5,7 +5,7 @@ on 127.0.0.1, for `make demo` and the end-to-end tests.
 The articles are data (articles/*.yaml), the decisions are data (decisions/*.yaml), the facts
 they state are labelled by hand in gold.jsonl.
 """
-from pipeline.sample_portal.content import Article, load_articles
-from pipeline.sample_portal.server import Portal, start_portal
+from pipeline.demo.sample_portal.content import Article, load_articles
+from pipeline.demo.sample_portal.server import Portal, start_portal
 
 __all__ = ["Article", "Portal", "load_articles", "start_portal"]
