@@ -52,10 +52,22 @@ class Pipeline(click.Group):
                        "database file, or a new file name to start one", err=True)
             sys.exit(1)
         except OSError as e:
-            where = f"{e.filename}: " if e.filename else ""
-            click.echo(f"error: {where}{e.strerror or e}; check the path (its folder must exist and be "
-                       "writable)", err=True)
+            click.echo(f"error: {path_problem(e)}", err=True)
             sys.exit(1)
+
+
+def path_problem(e: OSError) -> str:
+    """One line for a path that cannot be read or written, naming the path and the fix."""
+    name = e.filename or "a path"
+    if isinstance(e, (FileExistsError, NotADirectoryError)):
+        return f"{name}: a file stands where a folder is needed; check the path"
+    if isinstance(e, FileNotFoundError):
+        return f"{name}: no such file or folder; check the path (its folder must exist)"
+    if isinstance(e, IsADirectoryError):
+        return f"{name}: is a folder; give a file name"
+    if isinstance(e, PermissionError):
+        return f"{name}: permission denied; choose a path you may read or write"
+    return f"{name}: {e.strerror or e}; check the path"
 
 
 def _remember_db(ctx: click.Context, _param, value):
@@ -341,8 +353,15 @@ def evaluate(gold, docs_dir, facts_file, verbose):
     from pipeline.evaluate import evaluate_docs, load_jsonl, score
     if bool(docs_dir) == bool(facts_file):
         raise UsageError("give either --docs DIR (documents to extract) or --facts FILE (an export to score)")
-    golds = [g for path in gold for g in load_jsonl(path)]
-    result = evaluate_docs(golds, Path(docs_dir)) if docs_dir else score(load_jsonl(facts_file), golds)
+
+    def facts_of(path: str) -> list[dict]:
+        try:
+            return load_jsonl(path)
+        except ValueError as e:      # not JSON lines (a decoding error is one too)
+            raise PipelineError(f"{path}: not a JSONL file of facts ({e}); give a gold file or an export") from None
+
+    golds = [g for path in gold for g in facts_of(path)]
+    result = evaluate_docs(golds, Path(docs_dir)) if docs_dir else score(facts_of(facts_file), golds)
     click.echo(result.report(verbose=verbose))
 
 

@@ -17,7 +17,6 @@ from typing import Optional, TextIO
 
 from pipeline import process, store
 from pipeline.errors import UsageError
-from pipeline.extract import EXTRACTOR_VERSION
 from pipeline.harvest.archive import read_response
 from pipeline.harvest.lock import HarvestLock, lock_path
 from pipeline.models import FETCH_FAILED, SourceConfig, sha256
@@ -32,7 +31,7 @@ class ReprocessReport:
     problems: list[str] = field(default_factory=list)
 
     def render(self) -> str:
-        line = (f"reprocessed {self.documents} documents with extractor {EXTRACTOR_VERSION}: "
+        line = (f"reprocessed {self.documents} documents with extractor {process.EXTRACTOR_VERSION}: "
                 f"{self.facts} facts (was {self.facts_before})")
         if self.not_archived:
             line += f"; {self.not_archived} documents have no archived copy (ingested from files)"
