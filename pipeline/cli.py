@@ -27,6 +27,8 @@ class Pipeline(click.Group):
     """The command group that keeps every failure to one line and its exit code."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # click's standalone mode would print a usage block and a traceback-free but many-line
+        # error; we run without it and say each failure in one line ourselves
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as e:     # `pipeline` alone: the help, as click shows it

@@ -1,6 +1,8 @@
 """Reference data in the database: the provinces (2004 codes, the 2025 merger) and the metric
 vocabulary, loaded from pipeline/data/ into `subjects`, `subject_aliases` and `metrics`; and the
-subject-name folding that lets a researcher type "Thanh Hoa", "tỉnh Thanh Hoá" or "TP.HCM".
+lookup of a name a researcher types ("Thanh Hoa", "tỉnh Thanh Hoá", "TP.HCM") among the stored
+subjects, blind to every mark (textnorm.fold). The fact-checker's matching of a claim's subject
+with a fact's (factcheck/names.py) keeps the tones, so Hà Nam and Hà Nội stay apart there.
 """
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from pipeline.textnorm import fold
 
@@ -183,8 +184,3 @@ def suggest_subjects(db, text: str, n: int = 3) -> list[str]:
     names = [r[0] for r in db.execute("SELECT DISTINCT name FROM subjects")]
     keys = {fold(n_): n_ for n_ in names}
     return [keys[k] for k in difflib.get_close_matches(strip_prefix(fold(text)), list(keys), n=n, cutoff=0.6)]
-
-
-def province_2025(db, name: str) -> Optional[str]:
-    row = db.execute("SELECT name_2025 FROM subjects WHERE name = ? AND type = 'province'", [name]).fetchone()
-    return row[0] if row else None
