@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.crawl import harvest
+from pipeline.harvest.crawler import harvest
 from pipeline.models import Settings, SourceConfig, SourcesFile
 
 HOSTS = 20

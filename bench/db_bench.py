@@ -18,10 +18,11 @@ import time
 import zlib
 from pathlib import Path
 
-from pipeline import reference_data, store
-from pipeline.query import FactQuery, build_sql
-from pipeline.search import search
-from pipeline.serve import canned_queries
+from pipeline import store
+from pipeline.store import reference_data
+from pipeline.research.query import FactQuery, build_sql
+from pipeline.research.search import search
+from pipeline.research.serve import canned_queries
 
 OUT = Path(__file__).parent / "out"
 FACTS_PER_DOC = 10

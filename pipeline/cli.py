@@ -1,11 +1,13 @@
 """`python -m pipeline`: a thin command line over the library.
 
-Errors are turned into one readable line and an exit code here, and only here:
-1 runtime failure, 2 misuse (the message names the fix), 3 some sources failed, 75 locked.
+Errors become one line on stderr and an exit code here, and only here (the `Pipeline` group
+below): 1 runtime failure (a library error, a path that cannot be read or written, a --db that is
+not a database), 2 misuse (the message names the fix), 3 some sources failed, 75 locked.
 """
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -13,51 +15,122 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import PipelineError, UsageError
+from pipeline.factcheck.audit import RULES
+from pipeline.models import FACT_KINDS, QUALIFIERS, SUBJECT_TYPES
 from pipeline.store import DEFAULT_DB
+
+FORMATS = ("table", "csv", "json")   # every command that prints records
+INTERRUPTED = 130
+
+
+class Pipeline(click.Group):
+    """The command group that keeps every failure to one line and its exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # click's standalone mode would print a usage block and a traceback-free but many-line
+        # error; we run without it and say each failure in one line ourselves
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as e:     # `pipeline` alone: the help, as click shows it
+            e.show()
+            sys.exit(e.exit_code)
+        except click.ClickException as e:        # click's own misuse: a bad option, a missing path
+            click.echo(f"error: {e.format_message()}", err=True)
+            sys.exit(e.exit_code)
+        except click.exceptions.Abort:
+            click.echo("interrupted", err=True)
+            sys.exit(INTERRUPTED)
+        sys.exit(code or 0)       # the code of --help and --version, else 0
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PipelineError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(e.exit_code)
+        except sqlite3.DatabaseError as e:
+            db = ctx.meta.get("db", DEFAULT_DB)
+            click.echo(f"error: {db}: not a database of this harvester ({e}); pass --db with its "
+                       "database file, or a new file name to start one", err=True)
+            sys.exit(1)
+        except OSError as e:
+            click.echo(f"error: {path_problem(e)}", err=True)
+            sys.exit(1)
+
+
+def path_problem(e: OSError) -> str:
+    """One line for a path that cannot be read or written, naming the path and the fix."""
+    name = e.filename or "a path"
+    if isinstance(e, (FileExistsError, NotADirectoryError)):
+        return f"{name}: a file stands where a folder is needed; check the path"
+    if isinstance(e, FileNotFoundError):
+        return f"{name}: no such file or folder; check the path (its folder must exist)"
+    if isinstance(e, IsADirectoryError):
+        return f"{name}: is a folder; give a file name"
+    if isinstance(e, PermissionError):
+        return f"{name}: permission denied; choose a path you may read or write"
+    return f"{name}: {e.strerror or e}; check the path"
+
+
+def _remember_db(ctx: click.Context, _param, value):
+    ctx.meta["db"] = value     # shared with the group, which names it in a database error
+    return value
 
 
 def db_option(f):
     return click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
-                        help="SQLite database file.")(f)
+                        callback=_remember_db, help="SQLite database file.")(f)
 
 
-def handle_errors(f):
-    """Turn library errors into one line on stderr and the matching exit code."""
+def format_option(f):
+    """--format table|csv|json, with --json kept as its alias; the command receives `fmt`."""
     @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        try:
-            return f(*args, **kwargs)
-        except click.exceptions.Exit:
-            raise
-        except PipelineError as e:
-            click.echo(f"error: {e}", err=True)
-            sys.exit(e.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-    return wrapper
+    def wrapper(*args, fmt, as_json, **kwargs):
+        return f(*args, fmt="json" if as_json else fmt, **kwargs)
+    wrapper = click.option("--json", "as_json", is_flag=True, help="The same as --format json.")(wrapper)
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="How to print the records.")(wrapper)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _require_db(db: str) -> None:
+    if not Path(db).exists():
+        raise UsageError(f"{db}: no database yet; run `python -m pipeline harvest` or "
+                         "`python -m pipeline ingest FILE` first, or pass --db")
+
+
+def _write(text: str, output: str, what: str) -> None:
+    """Print `text`, or write it to `output` and say so on stderr."""
+    if output == "-":
+        click.echo(text.rstrip("\n"))
+    else:
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        click.echo(f"{what} written to {output}", err=True)
+
+
+@click.group(cls=Pipeline, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pipeline")
 def cli():
     """Harvest, extract, store, query and check Vietnam's digital-transformation figures."""
 
 
+# -- getting documents in -------------------------------------------------------------------------
+
+def sources_option(f):
+    return click.option("--sources", "sources_path", default="sources.yaml", show_default=True,
+                        type=click.Path(dir_okay=False), help="The sources file.")(f)
+
+
 @cli.command()
-@click.option("--sources", "sources_path", default="sources.yaml", show_default=True,
-              type=click.Path(dir_okay=False), help="The sources file.")
+@sources_option
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
 @db_option
 @click.option("--quiet", is_flag=True, help="No progress lines, only the summary.")
-@handle_errors
 def harvest(sources_path, names, db, quiet):
     """Crawl the sources of SOURCES, archive, parse, extract and store what is new or changed."""
     from pipeline.config import load_sources, select_sources
-    from pipeline.crawl import harvest as run_harvest
+    from pipeline.harvest import harvest as run_harvest
     sf = load_sources(sources_path)
-    selected = select_sources(sf, names)
-    summary = run_harvest(sf, selected, db, progress=not quiet)
+    summary = run_harvest(sf, select_sources(sf, names), db, progress=not quiet)
     click.echo(summary.render())
     sys.exit(summary.exit_code)
 
@@ -66,10 +139,9 @@ def harvest(sources_path, names, db, quiet):
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--url", default=None, help="The URL to record for the document (one PATH only).")
 @db_option
-@handle_errors
 def ingest(paths, url, db):
-    """Parse, extract and store local .html/.htm/.pdf/.txt files (a .txt: first line = title)."""
-    from pipeline.ingest import ingest_paths
+    """Parse, extract and store local .html/.htm/.pdf/.txt/.docx files (a .txt: first line = title)."""
+    from pipeline.harvest import ingest_paths
     if url and len(paths) > 1:
         raise UsageError("--url names one document; give one PATH with it, or drop --url")
     missing = [p for p in paths if not Path(p).exists()]
@@ -87,14 +159,62 @@ def ingest(paths, url, db):
 @click.option("--source", "names", multiple=True, help="Only documents of this source (repeatable).")
 @db_option
 @click.option("--quiet", is_flag=True, help="No line per document, only the summary.")
-@handle_errors
 def reprocess(names, db, quiet):
     """Re-parse and re-extract every archived document from the WARC files, without the network."""
-    from pipeline.reprocess import reprocess as run_reprocess
+    from pipeline.harvest.reprocess import reprocess as run_reprocess
     report = run_reprocess(db, sources=list(names) or None, progress=not quiet)
     click.echo(report.render())
     sys.exit(report.exit_code)
 
+
+@cli.group()
+def sources():
+    """The sources file: check its URL patterns offline, list the sources by province."""
+
+
+@sources.command("check")
+@sources_option
+@click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
+@format_option
+@click.option("--verbose", is_flag=True, help="Also list the untested patterns of every source.")
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 1) on an unverified enabled source or a province with too few verified sources, "
+                   "not only on a broken one.")
+def sources_check(sources_path, names, fmt, verbose, strict):
+    """Test every source's allow/follow patterns against its example URLs (no network):
+    verified, unverified (no examples, or a pattern no example matches) or broken. Exit 1 if any is broken."""
+    from pipeline.config import load_sources, select_sources
+    from pipeline.harvest import sources_check as sc
+    sf = load_sources(sources_path)
+    if names:
+        select_sources(sf, names)   # an unknown name is misuse, with the list of names
+    checks = sc.check_sources(sf, names)
+    click.echo(sc.render(checks, fmt, verbose=verbose))
+    failed = any(c.status == sc.BROKEN for c in checks)
+    if strict:
+        failed = failed or any(c.status != sc.VERIFIED and c.enabled for c in checks) or \
+            (not names and not all(p.enough for p in sc.province_coverage(checks)))
+    sys.exit(1 if failed else 0)
+
+
+@sources.command("list")
+@sources_option
+@click.option("--readme", type=click.Path(dir_okay=False),
+              help="Rewrite the generated list between the markers of this file (README.md) instead of printing.")
+def sources_list(sources_path, readme):
+    """The sources by province (the 34 of 2025, merged provinces' old sites under them), then national
+    ones, as Markdown."""
+    from pipeline.config import load_sources
+    from pipeline.harvest import sources_list as sl
+    sf = load_sources(sources_path)
+    if readme:
+        changed = sl.update_readme(readme, sf)
+        click.echo(f"{readme}: sources list {'updated' if changed else 'already up to date'}", err=True)
+    else:
+        click.echo(sl.markdown(sf))
+
+
+# -- the researcher's side ----------------------------------------------------------------------
 
 @cli.command()
 @db_option
@@ -103,14 +223,12 @@ def reprocess(names, db, quiet):
               "metrics.csv and a Frictionless datapackage.json describing them.")
 @click.option("--output", "-o", default="-", show_default=True,
               help="Output file; - for stdout. For --format package, a directory (default extracted).")
-@handle_errors
 def export(db, fmt, output):
     """Write every fact in the form of the spec (one row per distinct fact per document)."""
-    from pipeline.export import export_facts, export_package
+    from pipeline.research.export import export_facts, export_package
     _require_db(db)
     if fmt == "package":
-        package = export_package(db, "extracted" if output == "-" else output)
-        click.echo(package.summary())
+        click.echo(export_package(db, "extracted" if output == "-" else output).summary())
         return
     n = export_facts(db, fmt=fmt, output=output)
     if output != "-":
@@ -122,25 +240,21 @@ def export(db, fmt, output):
 @click.option("--subject", help="Who the figures are about: any spelling (Thanh Hoa, tỉnh Thanh Hoá, TP.HCM).")
 @click.option("--metric", help="A metric id: dti, dti.awareness, pci ... or a stored indicator label.")
 @click.option("--year", type=int, help="The year the figures are about (not the publication year).")
-@click.option("--kind", type=click.Choice(["rank", "score", "top_n", "bottom_n", "rank_change", "percent",
-                                           "count"]))
+@click.option("--kind", type=click.Choice(FACT_KINDS))
 @click.option("--with-merged", is_flag=True,
               help="With --subject: add the provinces merged into it in 2025 (Lào Cai + Yên Bái).")
 @click.option("--no-targets", is_flag=True, help="Only achieved figures, no goals.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@format_option
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many facts.")
 @click.option("--list-subjects", is_flag=True, help="List the subjects that have facts, and stop.")
-@handle_errors
 def query(db, subject, metric, year, kind, with_merged, no_targets, fmt, limit, list_subjects):
     """Stored facts by subject, metric, year and kind, each with its URL and evidence."""
-    from pipeline import query as q
-    from pipeline.store import connect
+    from pipeline import store
+    from pipeline.research import query as q
     _require_db(db)
-    conn = connect(db)
+    conn = store.connect(db)
     if list_subjects:
-        click.echo(q.render(q.list_subjects(conn), "json") if fmt == "json" else
-                   "\n".join(f"{r['subject']} ({r['subject_type']}{', ' + r['province'] if r['province'] else ''})"
-                             f": {r['facts']}" for r in q.list_subjects(conn)))
+        click.echo(q.render_subjects(q.list_subjects(conn), fmt))
         return
     if with_merged and not subject:
         raise UsageError("--with-merged needs --subject (the 2025 province whose history you want)")
@@ -156,20 +270,18 @@ def query(db, subject, metric, year, kind, with_merged, no_targets, fmt, limit, 
 @click.option("--in", "where", type=click.Choice(["all", "documents", "evidence"]), default="all",
               show_default=True, help="Search document text, fact evidence, or both.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
-@handle_errors
-def search(words, db, where, limit, as_json):
+@format_option
+def search(words, db, where, limit, fmt):
     """Full-text search, blind to tone marks and đ ("Ha Noi" finds "Hà Nội"), with snippets.
 
     Words must all appear; an argument of several words is a phrase ("chuyen doi so").
     """
-    from pipeline import search as s
-    from pipeline.store import connect
+    from pipeline import store
+    from pipeline.research import search as s
     _require_db(db)
     # the shell already split the words: a quoted argument with spaces is meant as a phrase
     text = " ".join(f'"{w}"' if " " in w.strip() and '"' not in w else w for w in words)
-    hits = s.search(connect(db), text, where=where, limit=limit)
-    click.echo(s.render(hits, "json" if as_json else "text"))
+    click.echo(s.render(s.search(store.connect(db), text, where=where, limit=limit), fmt))
 
 
 @cli.command()
@@ -179,10 +291,9 @@ def search(words, db, where, limit, as_json):
               help="0 picks a free port.")
 @click.option("--metadata-out", type=click.Path(dir_okay=False),
               help="Also write the generated Datasette metadata to this file.")
-@handle_errors
 def serve(db, host, port, metadata_out):
     """Browse the live database in Datasette (read-only, safe during a harvest), with facets and canned queries."""
-    from pipeline.serve import serve as run_serve
+    from pipeline.research.serve import serve as run_serve
     _require_db(db)
     sys.exit(run_serve(db, host=host, port=port, metadata_out=metadata_out))
 
@@ -194,87 +305,85 @@ def serve(db, host, port, metadata_out):
 @click.option("--output", "-o", default="extracted/plot.png", show_default=True, type=click.Path(dir_okay=False),
               help="The PNG file to write.")
 @click.option("--with-merged", is_flag=True, help="Draw the provinces merged into each in 2025 as well.")
-@handle_errors
 def plot(subjects, db, metric, output, with_merged):
     """Rank and score over time for one or more provinces, as a PNG chart."""
-    from pipeline.plot import plot_history
-    from pipeline.store import connect
+    from pipeline import store
+    from pipeline.research.plot import plot_history
     _require_db(db)
-    result = plot_history(connect(db), list(subjects), metric=metric, output=output, with_merged=with_merged)
+    result = plot_history(store.connect(db), list(subjects), metric=metric, output=output, with_merged=with_merged)
     click.echo(result.summary())
 
+
+@cli.command()
+@db_option
+@click.option("--metric", default="dti", show_default=True, help="The index: dti, dti.government, dti.awareness ...")
+@click.option("--from", "from_year", type=int, default=2020, show_default=True, help="The first data year.")
+@click.option("--to", "to_year", type=int, help="The last data year (default: the latest the database holds).")
+@click.option("--scope", type=click.Choice(["all", "63", "34"]), default="all", show_default=True,
+              help="63: the rankings up to DTI 2024; 34: the rankings of the provinces since the 2025 merger.")
+@format_option
+@click.option("--output", "-o", default="-", show_default=True, help="Output file; - for stdout.")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
+              help="Also draw the grid to this file; its extension gives the format (.png, .svg, .pdf).")
+def coverage(db, metric, from_year, to_year, scope, fmt, output, plot_file):
+    """Per province and data year: is the rank and the score stored, from how many documents and
+    sources, and does an official table back them? Gaps first (table: the province x year grid;
+    csv, json: one row per province and year)."""
+    from pipeline import store
+    from pipeline.research import coverage as cv
+    _require_db(db)
+    scopes = cv.SCOPES if scope == "all" else (int(scope),)
+    report = cv.coverage(store.connect(db), metric=metric, from_year=from_year, to_year=to_year, scopes=scopes)
+    _write(cv.render(report, fmt), output, f"{len(report.cells)} province-years")
+    if plot_file:
+        click.echo(f"grid drawn to {cv.plot(report, plot_file)}", err=True)
+
+
+# -- the fact-checker's side ----------------------------------------------------------------------
 
 @cli.command()
 @click.argument("claim", required=False)
 @db_option
 @click.option("--subject", help="Who the claim is about (Lào Cai, TP.HCM, Sở Y tế).")
-@click.option("--subject-type", type=click.Choice(["province", "district", "agency", "ministry", "country",
-                                                   "other"]), help="Guessed from the name when absent.")
+@click.option("--subject-type", type=click.Choice(SUBJECT_TYPES), help="Guessed from the name when absent.")
 @click.option("--metric", help="dti, dti.awareness, pci ... (default dti with --subject).")
 @click.option("--year", type=int, help="The year the figure is about.")
-@click.option("--kind", type=click.Choice(["rank", "score", "top_n", "bottom_n", "rank_change", "percent",
-                                           "count"]))
+@click.option("--kind", type=click.Choice(FACT_KINDS))
 @click.option("--value", help="As written: 14, 14/34, 0,72, 716,7/1.000, 58%.")
 @click.option("--total", type=float, help="Size of the ranking (34 or 63), or the whole of a count.")
 @click.option("--scale", type=float, help="A score's maximum: 1 or 1000.")
-@click.option("--qualifier", type=click.Choice(["exact", "at_least", "at_most", "approx"]), default="exact",
-              show_default=True)
+@click.option("--qualifier", type=click.Choice(QUALIFIERS), default="exact", show_default=True)
 @click.option("--target", "is_target", is_flag=True, help="The claim is a goal, not an achievement.")
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
-@handle_errors
-def check(claim, db, subject, subject_type, metric, year, kind, value, total, scale, qualifier, is_target,
-          as_json):
+@format_option
+def check(claim, db, subject, subject_type, metric, year, kind, value, total, scale, qualifier, is_target, fmt):
     """Check CLAIM ("Lào Cai xếp thứ 14/34 về chỉ số chuyển đổi số năm 2024") against the stored
     facts and official tables: supported, contradicted, disputed or not_found, with sources.
 
     Options given with a CLAIM override what was read from it. Exit 0 whatever the verdict;
     2 when the claim cannot be read.
     """
-    import json as _json
-    from pipeline import check as ck
+    from pipeline.factcheck import check_file, read_claims
+    from pipeline.factcheck.check import render
     _require_db(db)
-    if claim:
-        claims = ck.claims_from_text(claim)
-        overrides = {k: v for k, v in (("subject", subject), ("subject_type", subject_type), ("metric", metric),
-                                        ("year", year), ("kind", kind), ("total", total), ("scale", scale))
-                     if v is not None}
-        if value is not None:
-            overrides.update(ck.parse_value(value, kind))
-        if is_target:
-            overrides["is_target"] = True
-        if qualifier != "exact":
-            overrides["qualifier"] = qualifier
-        claims = [ck.Claim(**{**c.__dict__, **overrides}) for c in claims] if overrides else claims
-    else:
-        claims = [ck.claim_from_options(subject, metric, year, kind, value, subject_type, total, scale,
-                                        qualifier, is_target)]
-    results = ck.check(db, claims)
-    if as_json:
-        click.echo(_json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
-    else:
-        click.echo("\n\n".join(r.render() for r in results))
+    claims = read_claims(claim, subject=subject, metric=metric, year=year, kind=kind, value=value,
+                         subject_type=subject_type, total=total, scale=scale, qualifier=qualifier,
+                         is_target=is_target)
+    click.echo(render(check_file(db, claims), fmt))
 
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--rule", "rules", multiple=True,
-              type=click.Choice(["conflict", "arithmetic", "impossible", "target", "same_rank", "reference"]),
+@format_option
+@click.option("--rule", "rules", multiple=True, type=click.Choice(RULES),
               help="Only this rule (repeatable); all by default.")
 @click.option("--output", "-o", default="-", show_default=True, help="Output file; - for stdout.")
-@handle_errors
 def audit(db, fmt, rules, output):
     """Consistency report: conflicts between documents, arithmetic, impossible values, targets
     against achievements, shared ranks, and differences from official tables."""
-    from pipeline import audit as au
+    from pipeline.factcheck import audit as au
     _require_db(db)
-    findings = au.audit_file(db, rules or au.RULES)
-    text = {"table": au.render_table, "csv": au.to_csv, "json": au.to_json}[fmt](findings)
-    if output == "-":
-        click.echo(text.rstrip("\n"))
-    else:
-        Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"{len(findings)} findings written to {output}", err=True)
+    findings = au.audit_file(db, rules or RULES)
+    _write(au.render(findings, fmt), output, f"{len(findings)} findings")
 
 
 @cli.command("import-reference")
@@ -286,12 +395,12 @@ def audit(db, fmt, rules, output):
 @click.option("--year", type=int, help="The year ranked (default: the one year in the title or file name).")
 @click.option("--scale", type=float, help="The scores' maximum (default: 1 if every score is at most 1, else 1000).")
 @click.option("--total", type=float, help="How many were ranked, for a table that lists only some.")
+# a table ranks provinces, districts, agencies or ministries; the country is never one of a ranking
 @click.option("--subject-type", default="province", show_default=True,
-              type=click.Choice(["province", "district", "agency", "ministry", "other"]))
-@handle_errors
+              type=click.Choice([t for t in SUBJECT_TYPES if t != "country"]))
 def import_reference(file, db, name, metric, year, scale, total, subject_type):
     """Load an official ranking table (the ministry's CSV, or its HTML page) as an authoritative source."""
-    from pipeline.reference import import_reference as run_import
+    from pipeline.factcheck.official import import_reference as run_import
     if not Path(file).exists():
         raise UsageError(f"{file}: no such file; check the path")
     report = run_import(db, file, name=name, metric=metric, year=year, scale=scale, total=total,
@@ -299,15 +408,15 @@ def import_reference(file, db, name, metric, year, scale, total, subject_type):
     click.echo(report.summary())
 
 
+# -- the demo and the extractor's measure -----------------------------------------------------------
+
 @cli.command()
 @db_option
 @click.option("--keep-running", is_flag=True, help="Leave the sample portal serving until Ctrl-C.")
-@handle_errors
 def demo(db, keep_running):
     """Serve the bundled sample portal on 127.0.0.1, harvest it, and print a summary."""
     from pipeline.demo import run_demo
-    code = run_demo(db, keep_running=keep_running)
-    sys.exit(code)
+    sys.exit(run_demo(db, keep_running=keep_running))
 
 
 @cli.command()
@@ -317,106 +426,21 @@ def demo(db, keep_running):
 @click.option("--facts", "facts_file", type=click.Path(exists=True, dir_okay=False),
               help="An export (JSONL) to score instead, e.g. of a harvest.")
 @click.option("--verbose", is_flag=True, help="List every missed and every extra fact.")
-@handle_errors
 def evaluate(gold, docs_dir, facts_file, verbose):
     """Score the extractor against hand-labelled GOLD facts (JSONL): P, R, F1 per kind."""
     from pipeline.evaluate import evaluate_docs, load_jsonl, score
     if bool(docs_dir) == bool(facts_file):
         raise UsageError("give either --docs DIR (documents to extract) or --facts FILE (an export to score)")
-    golds = [g for path in gold for g in load_jsonl(path)]
-    result = evaluate_docs(golds, Path(docs_dir)) if docs_dir else score(load_jsonl(facts_file), golds)
+
+    def facts_of(path: str) -> list[dict]:
+        try:
+            return load_jsonl(path)
+        except ValueError as e:      # not JSON lines (a decoding error is one too)
+            raise PipelineError(f"{path}: not a JSONL file of facts ({e}); give a gold file or an export") from None
+
+    golds = [g for path in gold for g in facts_of(path)]
+    result = evaluate_docs(golds, Path(docs_dir)) if docs_dir else score(facts_of(facts_file), golds)
     click.echo(result.report(verbose=verbose))
-
-
-@cli.command()
-@db_option
-@click.option("--metric", default="dti", show_default=True, help="The index: dti, dti.government, dti.awareness ...")
-@click.option("--from", "from_year", type=int, default=2020, show_default=True, help="The first data year.")
-@click.option("--to", "to_year", type=int, help="The last data year (default: the latest the database holds).")
-@click.option("--scope", type=click.Choice(["all", "63", "34"]), default="all", show_default=True,
-              help="63: the rankings up to DTI 2024; 34: the rankings of the provinces since the 2025 merger.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
-              help="table: the province x year grid; csv, json: one row per province and year, gaps first.")
-@click.option("--output", "-o", default="-", show_default=True, help="Output file; - for stdout.")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
-              help="Also draw the grid to this file; its extension gives the format (.png, .svg, .pdf).")
-@handle_errors
-def coverage(db, metric, from_year, to_year, scope, fmt, output, plot_file):
-    """Per province and data year: is the rank and the score stored, from how many documents and
-    sources, and does an official table back them? Gaps first."""
-    from pipeline import coverage as cv
-    from pipeline.store import connect
-    _require_db(db)
-    scopes = cv.SCOPES if scope == "all" else (int(scope),)
-    report = cv.coverage(connect(db), metric=metric, from_year=from_year, to_year=to_year, scopes=scopes)
-    text = {"table": cv.render_table, "csv": cv.to_csv, "json": cv.to_json}[fmt](report)
-    if output == "-":
-        click.echo(text.rstrip("\n"))
-    else:
-        Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"{len(report.cells)} province-years written to {output}", err=True)
-    if plot_file:
-        click.echo(f"grid drawn to {cv.plot(report, plot_file)}", err=True)
-
-
-@cli.group()
-def sources():
-    """The sources file: check its URL patterns offline, list the sources by province."""
-
-
-def _sources_option(f):
-    return click.option("--sources", "sources_path", default="sources.yaml", show_default=True,
-                        type=click.Path(dir_okay=False), help="The sources file.")(f)
-
-
-@sources.command("check")
-@_sources_option
-@click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--verbose", is_flag=True, help="Also list the untested patterns of every source.")
-@click.option("--strict", is_flag=True,
-              help="Fail (exit 1) on an unverified enabled source or a province with too few verified sources, "
-                   "not only on a broken one.")
-@handle_errors
-def sources_check(sources_path, names, fmt, verbose, strict):
-    """Test every source's allow/follow patterns against its example URLs (no network):
-    verified, unverified (no examples, or a pattern no example matches) or broken. Exit 1 if any is broken."""
-    from pipeline import sources_check as sc
-    from pipeline.config import load_sources, select_sources
-    sf = load_sources(sources_path)
-    if names:
-        select_sources(sf, names)   # an unknown name is misuse, with the list of names
-    checks = sc.check_sources(sf, names)
-    click.echo(sc.to_json(checks) if fmt == "json" else sc.render_table(checks, verbose=verbose))
-    failed = any(c.status == sc.BROKEN for c in checks)
-    if strict:
-        failed = failed or any(c.status != sc.VERIFIED and c.enabled for c in checks) or \
-            (not names and not all(p.enough for p in sc.province_coverage(checks)))
-    sys.exit(1 if failed else 0)
-
-
-@sources.command("list")
-@_sources_option
-@click.option("--format", "fmt", type=click.Choice(["markdown"]), default="markdown", show_default=True)
-@click.option("--readme", type=click.Path(dir_okay=False),
-              help="Rewrite the generated list between the markers of this file (README.md) instead of printing.")
-@handle_errors
-def sources_list(sources_path, fmt, readme):
-    """The sources by province (the 34 of 2025, merged provinces' old sites under them), then national ones."""
-    from pipeline import source_catalog
-    from pipeline.config import load_sources
-    sf = load_sources(sources_path)
-    if readme:
-        changed = source_catalog.update_readme(readme, sf)
-        click.echo(f"{readme}: sources list {'updated' if changed else 'already up to date'}", err=True)
-    else:
-        click.echo(source_catalog.markdown(sf))
-
-
-def _require_db(db: str) -> None:
-    if not Path(db).exists():
-        raise UsageError(f"{db}: no database yet; run `python -m pipeline harvest` or "
-                         "`python -m pipeline ingest FILE` first, or pass --db")
 
 
 def main():

@@ -113,7 +113,6 @@ def parse_sources(data: Any, path: str = DEFAULT_SOURCES) -> SourcesFile:
         for url in src.start_urls + src.feeds + src.sitemaps:
             if not re.match(r"https?://", url):
                 raise ConfigError(f"{path}: {label}: {url!r} is not an http(s) URL")
-        _check_provinces(src, label, path)
         for kind in ("documents", "listings", "rejected"):
             for url in getattr(src.examples, kind):
                 if not re.match(r"https?://", url):
@@ -123,32 +122,6 @@ def parse_sources(data: Any, path: str = DEFAULT_SOURCES) -> SourcesFile:
                               f"{MIN_DELAY} second; raise it")
         sources.append(src)
     return SourcesFile(settings=settings, sources=sources, path=path)
-
-
-def _check_provinces(src: SourceConfig, label: str, path: str) -> None:
-    """`province` names one of the 34 provinces of 2025; `province_before_2025` one of the 63
-    that became it (pipeline/data/provinces.csv)."""
-    import difflib
-    from pipeline.reference_data import provinces
-    became = {p.name: p.name_2025 for p in provinces()}
-    units = sorted(set(became.values()))
-    if src.province is not None and src.province not in units:
-        if src.province in became:
-            raise ConfigError(f"{path}: {label}: {src.province} became part of {became[src.province]} in 2025; "
-                              f"set province: {became[src.province]} and province_before_2025: {src.province}")
-        hint = difflib.get_close_matches(src.province, units, n=1)
-        raise ConfigError(f"{path}: {label}: province {src.province!r} is not one of the 34 provinces of 2025"
-                          + (f"; did you mean {hint[0]!r}?" if hint else "; see pipeline/data/provinces.csv"))
-    old = src.province_before_2025
-    if old is None:
-        return
-    if old not in became:
-        hint = difflib.get_close_matches(old, list(became), n=1)
-        raise ConfigError(f"{path}: {label}: province_before_2025 {old!r} is not one of the 63 provinces"
-                          + (f"; did you mean {hint[0]!r}?" if hint else "; see pipeline/data/provinces.csv"))
-    if src.province != became[old]:
-        raise ConfigError(f"{path}: {label}: {old} became part of {became[old]} in 2025; "
-                          f"set province: {became[old]}")
 
 
 def _all_allowed_hosts(src: SourceConfig, settings: Settings) -> bool:

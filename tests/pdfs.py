@@ -144,7 +144,7 @@ def tcvn3_pdf(paragraphs: list[str]) -> bytes:
     font, so extraction yields "Céng hßa x· héi ...". Lines are wrapped by hand with `cell()`,
     which (unlike `multi_cell`) keeps U+00AD, the TCVN3 code of "ư".
     """
-    from pipeline.legacy_fonts import unicode_to_tcvn3
+    from pipeline.parse.legacy_fonts import unicode_to_tcvn3
     pdf = new_pdf()
     pdf.add_page()
     width = pdf.epw

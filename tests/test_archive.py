@@ -8,7 +8,7 @@ import os
 
 from warcio.archiveiterator import ArchiveIterator
 
-from pipeline.archive import WarcArchive, iter_responses, read_response
+from pipeline.harvest.archive import WarcArchive, iter_responses, read_response
 
 
 def write(archive, n, body=b"<html>trang</html>", headers=None):

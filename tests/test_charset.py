@@ -2,7 +2,7 @@
 import codecs
 import unicodedata
 
-from pipeline.charset import decode_html
+from pipeline.parse.charset import decode_html
 
 TEXT = "Tỉnh Lào Cai xếp thứ 14/34 về chuyển đổi số, đạt 0,7167 điểm; người dân hưởng lợi."
 

@@ -7,14 +7,14 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import store
-from pipeline.check import (CONSISTENT, CONTRADICTED, CONTRADICTS, DISPUTED, NOT_FOUND, SUPPORTED,
-                            SUPPORTS, Claim, check_claim, claim_from_options, claims_from_text,
-                            parse_value, relation, span_of)
+from pipeline.factcheck.check import CONTRADICTED, DISPUTED, NOT_FOUND, SUPPORTED, check_claim
+from pipeline.factcheck.claims import Claim, claim_from_options, claims_from_text, parse_value
+from pipeline.factcheck.figures import CONSISTENT, CONTRADICTS, SUPPORTS, relation, span_of
 from pipeline.cli import cli
 from pipeline.errors import UsageError
-from pipeline.ingest import ingest_paths
+from pipeline.harvest.ingest import ingest_paths
 from pipeline.models import Document, Fact
-from pipeline.reference import import_reference
+from pipeline.factcheck.official import import_reference
 from tests.fixtures.disagree import corpus
 from tests.db_samples import db_fixtures
 
@@ -212,9 +212,6 @@ def test_sentences_go_through_the_documents_extractor(db):
     ("Hà Nội dẫn đầu cả nước về DTI 2024", {("Hà Nội", "rank", 1)}),
 ])
 def test_example_claims_with_the_real_extractor(sentence, expected):
-    from pipeline.extract import extract
-    if not extract(Document(url="claim:", text=sentence, doc_type="txt")):
-        pytest.skip("the extractor does not read single sentences yet")
     claims = claims_from_text(sentence)
     assert {(c.subject, c.kind, c.value) for c in claims} >= expected
     assert all(c.year == 2024 and c.metric == "dti" for c in claims)
@@ -250,16 +247,9 @@ def test_cli_exit_codes(db_path):
     assert r.exit_code == 2 and "--year" in r.output
 
 
-def _extractor_reads(sentence: str) -> None:
-    from pipeline.extract import extract
-    if not extract(Document(url="claim:", text=sentence, doc_type="txt")):
-        pytest.skip("the extractor does not read this sentence yet")
-
-
 def test_cli_sentence_completed_by_an_option(db_path):
     """The sentence names no year; --year completes it, and 0,72 is read with its two decimals."""
     sentence = "Lào Cai đạt 0,72 điểm về chỉ số chuyển đổi số"
-    _extractor_reads(sentence)
     runner = CliRunner()
     r = runner.invoke(cli, ["check", "--db", db_path, sentence])
     assert r.exit_code == 2 and "names no year" in r.output
@@ -271,7 +261,6 @@ def test_cli_sentence_completed_by_an_option(db_path):
 
 def test_cli_sentence_with_two_figures_gets_two_verdicts(db_path):
     sentence = "Lào Cai xếp thứ 14/34 tỉnh, thành phố về mức độ chuyển đổi số năm 2024, đạt 0,7167 điểm."
-    _extractor_reads(sentence)
     r = CliRunner().invoke(cli, ["check", "--db", db_path, sentence, "--json"])
     assert r.exit_code == 0, r.output
     verdicts = {x["claim"]["kind"]: x["verdict"] for x in json.loads(r.output)}
@@ -287,8 +276,7 @@ def test_fixture_documents_through_ingest(tmp_path):
     db = store.connect(path)
     ranks = db.execute("SELECT count(*) FROM facts WHERE subject = 'Lào Cai' AND metric = 'dti' "
                        "AND kind = 'rank' AND year = 2024").fetchone()[0]
-    if ranks < 2:
-        pytest.skip("the extractor does not yet find Lào Cai's DTI ranks in the fixture documents")
+    assert ranks >= 2
     assert check_claim(db, claim(total=34)).verdict == DISPUTED
 
 
@@ -296,8 +284,6 @@ def test_fixture_documents_through_ingest(tmp_path):
 
 @pytest.fixture
 def portal_db(tmp_path):
-    if not corpus.SAMPLE_PORTAL_GOLD.exists():
-        pytest.skip("no sample portal in this checkout")
     return corpus.build_sample_portal(tmp_path / "portal.sqlite")
 
 

@@ -122,3 +122,20 @@ def test_evaluate_scores_documents_or_an_export(tmp_path):
     result = run("evaluate", str(gold), "--docs", str(tmp_path))
     assert result.returncode == 0 and "F1 1.000" in result.stdout
     assert run("evaluate", str(gold)).returncode == 2
+
+
+@pytest.mark.parametrize("command", [["query", "--subject", "Lào Cai"], ["search", "Lao Cai"], ["audit"],
+                                     ["check", "--subject", "Lào Cai", "--kind", "rank", "--value", "14/34",
+                                      "--year", "2024"]], ids=lambda c: c[0])
+def test_one_output_option_on_every_command_that_prints_records(tmp_path, command):
+    from tests import db_samples
+    db = str(tmp_path / "d.sqlite")
+    db_samples.build(db)
+    runner = CliRunner()
+    out = {fmt: runner.invoke(cli, command + ["--db", db, "--format", fmt]) for fmt in ("table", "csv", "json")}
+    assert all(r.exit_code == 0 for r in out.values()), {k: r.output for k, r in out.items()}
+    assert isinstance(json.loads(out["json"].output), list)
+    assert runner.invoke(cli, command + ["--db", db, "--json"]).output == out["json"].output
+    header = out["csv"].output.splitlines()[0].split(",")
+    assert len(header) >= 5 and ("subject" in header or "rule" in header)
+    assert out["table"].output != out["csv"].output

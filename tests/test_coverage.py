@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipeline import coverage as cv
-from pipeline import serve, store
+from pipeline import store
+from pipeline.research import coverage as cv
+from pipeline.research import serve
 from tests.db_samples import D, F, save
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +86,7 @@ def test_figures_go_to_the_ranking_their_size_or_year_names(small):
 
 def test_an_official_table_marks_the_cells_it_covers(small, tmp_path):
     path, db = small
-    from pipeline.reference import import_reference
+    from pipeline.factcheck.official import import_reference
     table = tmp_path / "dti-2023.csv"
     table.write_text("Tỉnh,Xếp hạng,Điểm\nLào Cai,18,0.5403\nBắc Kạn,63,0.3\n", encoding="utf-8")
     import_reference(str(path), table, year=2023, total=63)
@@ -195,7 +196,7 @@ def test_demo_database(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "dev").is_dir(), reason="../shared/dev is not present")
 def test_database_ingested_from_shared_dev(tmp_path):
-    from pipeline.ingest import ingest_paths
+    from pipeline.harvest import ingest_paths
     db_path = tmp_path / "dev.sqlite"
     ingest_paths(sorted((SHARED / "dev").glob("*.txt")), str(db_path))
     report = check_report(db_path, tmp_path)

@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import store
-from pipeline.archive import iter_responses, read_response
+from pipeline.clock import now_iso
+from pipeline.harvest.archive import iter_responses, read_response
 from pipeline.cli import cli
-from pipeline.crawl import harvest
-from pipeline.lock import HarvestLock, lock_path
+from pipeline.harvest.crawler import harvest
+from pipeline.harvest.lock import HarvestLock, lock_path
 from pipeline.models import Settings, SourceConfig, SourcesFile
 from tests import servers
 from tests.servers import FaultServer, article, listing
@@ -449,7 +450,7 @@ def test_progress_line_on_a_terminal(srv, db):
 def test_killed_run_is_marked_interrupted_by_the_next(srv, db):
     build_site(srv, pages=1, per_page=1)
     conn = store.connect(db)
-    conn["runs"].insert({"started": store.now_iso(), "status": "running", "pid": 999999})
+    conn["runs"].insert({"started": now_iso(), "status": "running", "pid": 999999})
     conn.conn.close()
     harvest(sf_for(source(srv)), [source(srv)], db)
     assert [r[0] for r in rows(db, "SELECT status FROM runs ORDER BY id")] == ["interrupted", "ok"]
@@ -459,7 +460,7 @@ def test_killed_run_is_marked_interrupted_by_the_next(srv, db):
 
 KILL_CHILD = r"""
 import json, sys
-from pipeline.crawl import harvest
+from pipeline.harvest.crawler import harvest
 from pipeline.models import Settings, SourceConfig, SourcesFile
 cfg = json.loads(sys.argv[1])
 sources = [SourceConfig(**s) for s in cfg["sources"]]

@@ -1,7 +1,7 @@
 """Vietnamese date formats → ISO 8601 in Asia/Ho_Chi_Minh."""
 import pytest
 
-from pipeline.dates import issued_date, parse_vn_date
+from pipeline.parse.dates import issued_date, parse_vn_date
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from pipeline import store
 from pipeline.cli import cli
-from pipeline.export import FIELDS, SPEC_FIELDS, export_package
+from pipeline.research.export import FIELDS, SPEC_FIELDS, export_package
 
 from tests import db_samples
 
@@ -27,8 +27,6 @@ def db_path(tmp_path):
 
 
 def validate(descriptor: Path) -> subprocess.CompletedProcess:
-    if not FRICTIONLESS.exists():
-        pytest.skip(f"{FRICTIONLESS} is missing; run `make setup`")
     return subprocess.run([str(FRICTIONLESS), "validate", str(descriptor)], capture_output=True, text=True,
                           timeout=300)
 

@@ -8,11 +8,11 @@ from email.utils import formatdate
 import brotli
 import pytest
 
-from pipeline.archive import WarcArchive, read_response
-from pipeline.fetch import (HTTP_ERROR, REFUSED, TOO_LARGE, TRANSIENT, Fetcher, HostDeferred,
+from pipeline.harvest.archive import WarcArchive, read_response
+from pipeline.harvest.fetch import (HTTP_ERROR, REFUSED, TOO_LARGE, TRANSIENT, Fetcher, HostDeferred,
                             retry_after_seconds)
 from pipeline.models import Settings
-from pipeline.urls import host_key, source_hosts
+from pipeline.harvest.urls import host_key, source_hosts
 from tests import servers
 from tests.servers import FaultServer
 

@@ -1,7 +1,7 @@
 """Page furniture: DOM selectors, teaser blocks, furniture lines, repeated captions."""
 import lxml.html
 
-from pipeline import furniture
+from pipeline.parse import furniture
 
 
 def tree(html: str):

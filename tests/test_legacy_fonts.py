@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from pipeline import legacy_fonts as lf
+from pipeline.parse import legacy_fonts as lf
 
 SENTENCES = [
     "Cộng hòa xã hội chủ nghĩa Việt Nam. Độc lập - Tự do - Hạnh phúc.",

@@ -1,9 +1,9 @@
 """Scanned PDFs: OCR with Tesseract's Vietnamese model when present, `needs_ocr` when not."""
 import pytest
 
-from pipeline import ocr
+from pipeline.parse import ocr
 from pipeline.models import NEEDS_OCR, OK
-from pipeline.parse_pdf import PdfLimits, parse_pdf
+from pipeline.parse.pdf import PdfLimits, parse_pdf
 from tests import pdfs
 
 LINES = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",

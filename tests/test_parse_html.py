@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.extract import extract
 from pipeline.models import EMPTY, OK, SourceConfig
-from pipeline.parse_html import parse_html
+from pipeline.parse.html import parse_html
 
 URL = "http://127.0.0.1:8000/tin-tuc/thai-nguyen-dti-2024.html"
 

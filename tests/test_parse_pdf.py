@@ -4,7 +4,8 @@ import pytest
 
 from pipeline.extract import extract
 from pipeline.models import ENCRYPTED, NEEDS_OCR, OK, TOO_LARGE, UNPARSEABLE
-from pipeline.parse_pdf import PdfLimits, decision_metadata, find_decision_numbers, parse_pdf, repair_marks
+from pipeline.parse.decision import decision_metadata, find_decision_numbers
+from pipeline.parse.pdf import PdfLimits, parse_pdf, repair_marks
 from tests import pdfs
 
 RANKING = [["STT", "Đơn vị", "Điểm", "Xếp hạng"],

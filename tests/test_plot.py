@@ -7,7 +7,7 @@ from PIL import Image
 
 from pipeline.cli import cli
 from pipeline.errors import UsageError
-from pipeline.plot import collect, plot_history
+from pipeline.research.plot import collect, plot_history
 
 from tests import db_samples
 from tests.db_samples import D, F

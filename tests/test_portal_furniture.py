@@ -11,9 +11,9 @@ import requests
 from pipeline.config import parse_sources
 from pipeline.models import OK
 from pipeline.parse import parse_bytes
-from pipeline.sample_portal import start_portal
-from pipeline.sample_portal.content import SITES, Image, articles_of, load_decision
-from pipeline.sample_portal.templates import related_of, teaser
+from pipeline.demo.sample_portal import start_portal
+from pipeline.demo.sample_portal.content import SITES, Image, articles_of, load_decision
+from pipeline.demo.sample_portal.templates import related_of, teaser
 
 # What the sites put around an article (view counters, share bars, teaser and most-read boxes,
 # access statistics, footer): none of it may reach the text.

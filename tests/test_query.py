@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pipeline import store
 from pipeline.cli import cli
 from pipeline.errors import UsageError
-from pipeline.query import COLUMNS, FactQuery, query_facts
+from pipeline.research.query import COLUMNS, FactQuery, query_facts
 
 from tests import db_samples
 

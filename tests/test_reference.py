@@ -7,8 +7,9 @@ from click.testing import CliRunner
 from pipeline import store
 from pipeline.cli import cli
 from pipeline.errors import UsageError
-from pipeline.reference import (canonical_subject, import_reference, parse_number, read_reference,
-                                reference_rows, subject_key)
+from pipeline.factcheck.figures import parse_number
+from pipeline.factcheck.names import canonical_subject, subject_key
+from pipeline.factcheck.official import import_reference, read_reference, reference_rows
 from tests.fixtures.disagree import corpus
 
 

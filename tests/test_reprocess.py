@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from pipeline import store
 from pipeline.cli import cli
-from pipeline.crawl import harvest
+from pipeline.harvest.crawler import harvest
 from pipeline.extract import EXTRACTOR_VERSION
 from tests.servers import FaultServer, article, listing
 from tests.test_crawl import sf_for, source

@@ -1,7 +1,7 @@
 """robots.txt rules per RFC 9309, and the availability outcomes."""
 from __future__ import annotations
 
-from pipeline.robots import from_response, parse
+from pipeline.harvest.robots import from_response, parse
 
 UA = "DTIHarvester/0.1 (+https://example.org/contact)"
 

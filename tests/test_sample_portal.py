@@ -15,8 +15,8 @@ import requests
 
 from pipeline.config import parse_sources
 from pipeline.models import FACT_KINDS, QUALIFIERS, SUBJECT_TYPES
-from pipeline.sample_portal import load_articles, start_portal
-from pipeline.sample_portal.content import GOLD_PATH, SITES, articles_of, load_decision
+from pipeline.demo.sample_portal import load_articles, start_portal
+from pipeline.demo.sample_portal.content import GOLD_PATH, SITES, articles_of, load_decision
 from pipeline.textnorm import normalize_text
 
 OFF_TOPIC_CATEGORIES = {"kinh-te", "van-hoa-du-lich", "tin-tuc-su-kien", "the-thao"}

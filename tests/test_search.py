@@ -6,7 +6,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from pipeline import search, store
+from pipeline import store
+from pipeline.research import search
 from pipeline.cli import cli
 from pipeline.errors import UsageError
 

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright import sync_api
 
-from pipeline import serve, store
+from pipeline import store
+from pipeline.factcheck import audit_queries
+from pipeline.research import serve
 
 from tests import db_samples
 
@@ -50,11 +53,11 @@ def test_metadata_describes_tables_facets_and_queries(db_path):
     assert set(k for k, v in database["tables"].items() if not v.get("hidden")) <= tables
 
 
-def test_audit_queries_are_merged_when_the_module_exists(db_path):
-    audit = pytest.importorskip("pipeline.audit")
+def test_the_audit_queries_are_served_beside_the_researchers(db_path):
     queries = serve.canned_queries()
-    for name in getattr(audit, "CANNED_QUERIES", {}):
-        assert name in queries and queries[name]["sql"]
+    assert set(audit_queries.CANNED_QUERIES) <= set(queries)
+    assert set(serve.CANNED_QUERIES) <= set(queries)
+    assert all(queries[name]["sql"] == q["sql"] for name, q in audit_queries.CANNED_QUERIES.items())
 
 
 def test_canned_province_history_spans_the_merger(db_path):
@@ -145,7 +148,6 @@ def served(db_path, tmp_path):
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make system-deps)")
 def test_browser_facts_facet_canned_query_and_screenshot(served, db_path, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
     db = store.connect(db_path)
     total = db.execute("SELECT count(*) FROM facts").fetchone()[0]
     lao_cai = db.execute("SELECT count(*) FROM facts WHERE subject = 'Lào Cai'").fetchone()[0]

@@ -1,6 +1,8 @@
 """`sources check`: patterns against example URLs, offline; the province keys of sources.yaml."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -12,7 +14,7 @@ import yaml
 from pipeline.config import parse_sources
 from pipeline.errors import ConfigError
 from pipeline.models import SourceConfig, SourceExamples
-from pipeline.sources_check import BROKEN, UNVERIFIED, VERIFIED, check_source
+from pipeline.harvest.sources_check import BROKEN, UNVERIFIED, VERIFIED, check_provinces, check_source
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,8 +82,10 @@ def _file(entry: dict) -> dict:
     ({"examples": ["https://a.vn/1"]}, "examples must be a mapping"),
 ])
 def test_province_and_examples_keys_are_validated(entry, message):
+    """The file's shape when it is read; its provinces against the 63 -> 34 table before a harvest
+    records them and before `sources check` reports (config.py sits below the store's reference data)."""
     with pytest.raises(ConfigError) as e:
-        parse_sources(_file(entry), "sources.yaml")
+        check_provinces(parse_sources(_file(entry), "sources.yaml"))
     assert message in str(e.value)
 
 
@@ -95,6 +99,17 @@ def test_a_merged_province_site_keeps_both_names():
 
 def run(*args, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_a_wrong_province_stops_harvest_and_check_in_one_line_before_anything_is_stored(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text(yaml.safe_dump(_file({"province": "Yên Bái"}), allow_unicode=True), encoding="utf-8")
+    db = tmp_path / "h.sqlite"
+    for args in (("harvest", "--db", str(db)), ("sources", "check")):
+        out = run(*args, "--sources", str(path))
+        assert out.returncode == 2, out.stderr
+        assert out.stderr.strip().count("\n") == 0 and "set province: Lào Cai" in out.stderr
+    assert not db.exists()
 
 
 def test_cli_exit_code_follows_the_worst_status(tmp_path):
@@ -112,15 +127,18 @@ def test_cli_exit_code_follows_the_worst_status(tmp_path):
     assert run("sources", "check", "--sources", str(path), "--strict").returncode == 1
     data = json.loads(run("sources", "check", "--sources", str(path), "--format", "json").stdout)
     assert {s["name"]: s["status"] for s in data["sources"]} == {"good": VERIFIED, "bad": BROKEN}
+    rows = list(csv.DictReader(io.StringIO(run("sources", "check", "--sources", str(path), "--format", "csv").stdout)))
+    assert [(r["name"], r["status"], r["examples"]) for r in rows] == [("good", VERIFIED, "2"), ("bad", BROKEN, "1")]
+    assert "taken for a listing (follow)" in rows[1]["problems"]
     unknown = run("sources", "check", "--sources", str(path), "--source", "nope")
     assert unknown.returncode == 2 and "choose from bad, good" in unknown.stderr
 
 
 # -- the shipped sources.yaml and the README's list -------------------------------------------------
 
-from pipeline import source_catalog  # noqa: E402
+from pipeline.harvest import sources_list as source_catalog  # noqa: E402
 from pipeline.config import load_sources  # noqa: E402
-from pipeline.sources_check import check_sources, province_coverage  # noqa: E402
+from pipeline.harvest.sources_check import check_sources, province_coverage  # noqa: E402
 
 
 @pytest.fixture(scope="module")

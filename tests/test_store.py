@@ -5,7 +5,8 @@ import sqlite3
 
 import pytest
 
-from pipeline import reference_data, store
+from pipeline import store
+from pipeline.store import reference_data
 from pipeline.models import Document, Fact
 
 from tests import db_samples
@@ -55,11 +56,25 @@ def test_reopening_does_not_reload_or_duplicate(tmp_path):
     assert db.execute("SELECT count(*) FROM subjects WHERE type = 'province'").fetchone()[0] == 63
 
 
+def test_views_are_defined_once_and_an_older_definition_is_replaced(tmp_path):
+    from pipeline.store.views import VIEWS, ensure_views
+    path = tmp_path / "dti.sqlite"
+    db = store.connect(path)
+    assert ensure_views(db.conn) is False            # current: nothing written
+    db.execute("DROP VIEW targets_vs_actuals")
+    db.execute("CREATE VIEW targets_vs_actuals AS SELECT 1 AS reached")   # as an older release left it
+    db.conn.close()
+    db = store.connect(path)
+    stored = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    assert {name: stored[name] for name in VIEWS} == VIEWS
+    assert "target_evidence" in [c[0] for c in db.execute("SELECT * FROM targets_vs_actuals").description]
+
+
 def test_migration_2_backfills_a_version_1_database(tmp_path):
     path = tmp_path / "old.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("CREATE TABLE _migrations (version INTEGER PRIMARY KEY, applied TEXT)")
-    for statement in store._statements(store.MIGRATIONS[0][1]):
+    for statement in store.split_statements(store.MIGRATIONS[0][1]):
         conn.execute(statement)
     conn.execute("INSERT INTO _migrations VALUES (1, 'then')")
     conn.execute("INSERT INTO documents(id, url, status, title, text) VALUES (1, 'u1', 'ok', 'Đà Nẵng', "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.urls import canonicalize, host_key, looks_like_attachment, source_hosts
+from pipeline.harvest.urls import canonicalize, host_key, looks_like_attachment, source_hosts
 
 
 @pytest.mark.parametrize("raw, canonical", [
