@@ -173,7 +173,7 @@ def test_shipped_sources_cover_the_provinces_the_stored_pages_allow(shipped):
 
 
 PROVINCES_WITH_ONE = 32   # provinces with at least one verified source of 3+ real examples
-PROVINCES_WITH_TWO = 9    # ... with two
+PROVINCES_WITH_TWO = 10   # ... with two
 
 
 def test_merged_provinces_keep_their_old_sites(shipped):
