@@ -57,7 +57,7 @@ class Dask:
         self.cluster = None
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout="20s")
+                self.client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError) as e:
                 raise PipelineError(f"cannot reach the Dask scheduler at {scheduler} ({e}); start one with "
                                     "`dask scheduler` and workers with `dask worker ADDRESS`") from None
