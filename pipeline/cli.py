@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from pipeline import __version__
 from pipeline.errors import PipelineError, UsageError
@@ -210,9 +211,23 @@ def backfill(cdx_url, replay, warcs, sources_path, names, include_all, year_from
                               delay=delay, progress=not quiet)
     else:
         sources, max_bytes = [], None
-        if Path(sources_path).exists() or not include_all or names:
+        given = click.get_current_context().get_parameter_source("sources_path") != ParameterSource.DEFAULT
+        if Path(sources_path).exists() or given:
             sf = load_sources(sources_path)
             sources, max_bytes = select_sources(sf, names), sf.settings.max_bytes
+        elif Path(db).exists():
+            # no sources file here: the sources this database was harvested from
+            from pipeline import store
+            conn = store.connect(db)
+            recorded = store.source_configs(conn)
+            conn.conn.close()
+            sources = [recorded[n] for n in names if n in recorded] if names else list(recorded.values())
+            if sources:
+                click.echo(f"{sources_path} not found: matching against the {len(sources)} sources recorded "
+                           f"in {db}", err=True)
+        if not sources and not include_all:
+            raise UsageError(f"{sources_path}: no such sources file and no source recorded in {db}; pass "
+                             "--sources FILE, or --all to keep every page")
         kwargs = {"max_bytes": max_bytes} if max_bytes else {}
         report = backfill_warc(list(warcs), sources, db, include_all=include_all, engine=engine,
                                scheduler=scheduler, workers=workers, progress=not quiet, **kwargs)

@@ -54,6 +54,7 @@ class Dask:
             from distributed import Client, LocalCluster
         except ImportError as e:   # pinned in pyproject.toml: a missing one is a broken install
             raise PipelineError(f"dask.distributed is not installed ({e}); run `make setup`") from None
+        logging.getLogger("distributed").setLevel(logging.ERROR)   # its own INFO lines are not ours to print
         self.cluster = None
         if scheduler:
             try:
@@ -64,7 +65,7 @@ class Dask:
         else:
             # processes, not threads: parsing and extraction hold the GIL
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
+                                        dashboard_address=":0", silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
 
     def map_unordered(self, fn: Callable[..., Any], items: Iterable[Any], *args: Any) -> Iterator[Outcome]:
@@ -82,6 +83,10 @@ class Dask:
                 yield item, result, None
             finally:
                 future.release()        # its result lives in the writer now, not on a worker
+
+    @property
+    def address(self) -> str:
+        return self.client.scheduler.address
 
     def describe(self) -> str:
         workers = self.client.scheduler_info().get("workers", {})
