@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import time
 
 from pipeline import process, store
 from pipeline.models import FETCH_FAILED, Capture, Document
@@ -112,3 +113,38 @@ def test_the_migration_makes_each_stored_document_its_first_revision(tmp_path):
     assert after["documents"][0][6] == "2025-01-02T03:04:05+07:00"
     assert sorted(r[1:] for r in after["revision_facts"]) == sorted(r[1:7] for r in after["facts"])
     assert after["facts"]
+
+
+def test_a_harvest_that_finds_a_page_edited_keeps_both_versions(tmp_path):
+    from pipeline.harvest.crawler import harvest
+    from tests.servers import FaultServer, listing
+    from tests.test_crawl import sf_for, source
+    db = str(tmp_path / "dti.sqlite")
+    page = "/bai-viet/lao-cai-dti-post1.html"
+    with FaultServer() as srv:
+        srv.page("/robots.txt", "", content_type="text/plain")
+        srv.page("/tin-tuc", listing([page]))
+        srv.page(page, lao_cai_rank(14))
+        assert harvest(sf_for(source(srv)), [source(srv)], db).exit_code == 0
+        time.sleep(1.1)                              # capture times are to the second
+        srv.page(page, lao_cai_rank(12))            # the portal rewrites its article
+        assert harvest(sf_for(source(srv)), [source(srv)], db).exit_code == 0
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("""SELECT f.value FROM revision_facts f JOIN revisions r ON r.id = f.revision_id
+                               WHERE f.kind = 'rank' ORDER BY r.first_captured""").fetchall() == [(14.0,), (12.0,)]
+        assert conn.execute("SELECT origin FROM captures").fetchall() == [("harvest",), ("harvest",)]
+    finally:
+        conn.close()
+    assert [v for v, _ in rank_of_document(db)] == [12.0]
+
+
+def test_another_body_in_the_same_second_is_not_taken_for_the_stored_capture(tmp_path):
+    path = tmp_path / "dti.sqlite"
+    store_in(path, [CAPTURES[0]])
+    db = store.connect(path)
+    saved = store.save_capture(db, READ[12].document, READ[12].facts, process.EXTRACTOR_VERSION,
+                               Capture(URL, CAPTURES[0][0], "harvest"))
+    db.conn.close()
+    assert saved.outcome == "new" and saved.current
+    assert rank_of_document(path) == [(12.0, CAPTURES[0][0])]

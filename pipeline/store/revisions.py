@@ -63,11 +63,13 @@ def save_capture(db: sqlite_utils.Database, doc: Document, facts: Iterable[Fact]
 def _save_capture(db, doc: Document, facts: list[Fact], version: str, capture: Capture,
                   columns: dict[str, Any]) -> Saved:
     at = capture.archived_at
-    known = db.execute("""SELECT c.id, r.extractor_version FROM captures c JOIN revisions r ON r.id = c.revision_id
+    known = db.execute("""SELECT c.id, r.extractor_version, r.content_hash FROM captures c
+                          JOIN revisions r ON r.id = c.revision_id
                           WHERE c.url = ? AND c.archived_at = ?""", [doc.url, at]).fetchone()
     row = db.execute("SELECT id, content_hash, archived_at, extractor_version FROM documents WHERE url = ?",
                      [doc.url]).fetchone()
-    if known and known[1] == version and row:
+    # another body within the same second of the same URL is a new version: the capture points to it
+    if known and known[1] == version and known[2] == doc.content_hash and row:
         rev = db.execute("SELECT revision_id FROM captures WHERE id = ?", [known[0]]).fetchone()[0]
         return Saved(row[0], rev, 0, KNOWN, row[1] == doc.content_hash)
     if row is None:
