@@ -90,11 +90,15 @@ def _offset(wacz: Path) -> int:
     raise AssertionError("no record")
 
 
-def test_all_keeps_every_page_and_no_source_is_needed(tmp_path):
+def test_all_keeps_every_page_and_no_source_is_needed(tmp_path, monkeypatch):
     write_warc(tmp_path / "a.warc.gz", pages())
-    result = CliRunner().invoke(cli, ["backfill", "--warc", str(tmp_path / "a.warc.gz"), "--all",
-                                      "--sources", str(tmp_path / "none.yaml"), "--db", str(tmp_path / "dti.sqlite"),
-                                      "--quiet"])
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)       # no sources.yaml here
+    named = runner.invoke(cli, ["backfill", "--warc", str(tmp_path / "a.warc.gz"), "--sources", "none.yaml",
+                                "--all", "--db", str(tmp_path / "dti.sqlite")])
+    result = runner.invoke(cli, ["backfill", "--warc", str(tmp_path / "a.warc.gz"), "--all",
+                                 "--db", str(tmp_path / "dti.sqlite"), "--quiet"])
+    assert named.exit_code == 2 and "none.yaml: no such sources file" in named.output   # named, so meant
     assert result.exit_code == 0, result.output
     urls = {u for (u,) in q(str(tmp_path / "dti.sqlite"), "SELECT url FROM documents")}
     # every page, other sites' and the listing too; never the image
