@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-MODULES = ["bench.ingest_bench", "bench.crawl_bench", "bench.db_bench"]
+MODULES = ["bench.ingest_bench", "bench.crawl_bench", "bench.db_bench", "bench.backfill_bench"]
 
 
 def main(argv):

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from pipeline import __version__
 from pipeline.errors import PipelineError, UsageError
@@ -190,11 +191,7 @@ def sources_check(sources_path, names, fmt, verbose, strict):
         select_sources(sf, names)   # an unknown name is misuse, with the list of names
     checks = sc.check_sources(sf, names)
     click.echo(sc.render(checks, fmt, verbose=verbose))
-    failed = any(c.status == sc.BROKEN for c in checks)
-    if strict:
-        failed = failed or any(c.status != sc.VERIFIED and c.enabled for c in checks) or \
-            (not names and not all(p.enough for p in sc.province_coverage(checks)))
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if sc.failed(checks, strict, whole_file=not names) else 0)
 
 
 @sources.command("list")
@@ -207,11 +204,80 @@ def sources_list(sources_path, readme):
     from pipeline.config import load_sources
     from pipeline.harvest import sources_list as sl
     sf = load_sources(sources_path)
-    if readme:
-        changed = sl.update_readme(readme, sf)
-        click.echo(f"{readme}: sources list {'updated' if changed else 'already up to date'}", err=True)
+    if not readme:
+        return click.echo(sl.markdown(sf))
+    click.echo(f"{readme}: sources list {'updated' if sl.update_readme(readme, sf) else 'already up to date'}", err=True)
+
+
+@cli.command()
+@click.option("--cdx", "cdx_url", metavar="URL",
+              help="A CDX server to ask for each source's captures (https://web.archive.org/cdx/search/cdx).")
+@click.option("--replay", default="https://web.archive.org/web/", show_default=True, metavar="PREFIX",
+              help="With --cdx: where a capture's original bytes are, as PREFIX{timestamp}id_/{url}.")
+@click.option("--warc", "warcs", multiple=True, metavar="FILE_OR_GLOB",
+              help="WARC (.warc, .warc.gz) or WACZ files to read (repeatable; quote a glob).")
+@click.option("--sources", "sources_path", default="sources.yaml", show_default=True,
+              type=click.Path(dir_okay=False), help="The sources file: allow patterns, keywords, settings.")
+@click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
+@click.option("--all", "include_all", is_flag=True,
+              help="With --warc: keep every page, not only those a source's allow patterns match.")
+@click.option("--from", "year_from", type=click.IntRange(1996, 2100), help="With --cdx: captures from this year.")
+@click.option("--to", "year_to", type=click.IntRange(1996, 2100), help="With --cdx: captures up to this year.")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="With --cdx: seconds between two requests to the archive (at least 1 for a public one).")
+@click.option("--engine", type=click.Choice(["serial", "dask"]), default="serial", show_default=True,
+              help="With --warc: read the shards in this process, or on Dask workers.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: a running scheduler (tcp://host:8786); default a LocalCluster here.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="With --engine dask and no --scheduler: the LocalCluster's worker processes.")
+@db_option
+@click.option("--quiet", is_flag=True, help="No line per capture or shard, only the summary.")
+def backfill(cdx_url, replay, warcs, sources_path, names, include_all, year_from, year_to, delay, engine,
+             scheduler, workers, db, quiet):
+    """Documents of the past from web archives: a CDX server and its replay (--cdx), or WARC and
+    WACZ files (--warc), through the same parse → extract → store path; every capture is kept as a
+    revision. Running it again changes nothing."""
+    from pipeline.backfill import backfill_cdx, backfill_warc
+    from pipeline.config import load_sources, select_sources
+    if bool(cdx_url) == bool(warcs):
+        raise UsageError("give either --cdx URL (a CDX server) or --warc FILE (archive files), not both")
+    if warcs and (year_from or year_to):
+        raise UsageError("--from and --to select CDX captures; with --warc, give the files of those years")
+    if cdx_url and (engine != "serial" or include_all):
+        raise UsageError("--engine and --all are for --warc; a CDX backfill asks one archive, politely, in order")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
+    if year_from and year_to and year_from > year_to:
+        raise UsageError(f"--from {year_from} is after --to {year_to}")
+    if cdx_url:
+        sf = load_sources(sources_path)
+        report = backfill_cdx(sf.settings, select_sources(sf, names), db, cdx_url, replay, year_from, year_to,
+                              delay=delay, progress=not quiet)
     else:
-        click.echo(sl.markdown(sf))
+        sources, max_bytes = [], None
+        given = click.get_current_context().get_parameter_source("sources_path") != ParameterSource.DEFAULT
+        if Path(sources_path).exists() or given:
+            sf = load_sources(sources_path)
+            sources, max_bytes = select_sources(sf, names), sf.settings.max_bytes
+        elif Path(db).exists():
+            # no sources file here: the sources this database was harvested from
+            from pipeline import store
+            conn = store.connect(db)
+            recorded = store.source_configs(conn)
+            conn.conn.close()
+            sources = [recorded[n] for n in names if n in recorded] if names else list(recorded.values())
+            if sources:
+                click.echo(f"{sources_path} not found: matching against the {len(sources)} sources recorded "
+                           f"in {db}", err=True)
+        if not sources and not include_all:
+            raise UsageError(f"{sources_path}: no such sources file and no source recorded in {db}; pass "
+                             "--sources FILE, or --all to keep every page")
+        kwargs = {"max_bytes": max_bytes} if max_bytes else {}
+        report = backfill_warc(list(warcs), sources, db, include_all=include_all, engine=engine,
+                               scheduler=scheduler, workers=workers, progress=not quiet, **kwargs)
+    click.echo(report.render())
+    sys.exit(report.exit_code)
 
 
 # -- the researcher's side ----------------------------------------------------------------------
@@ -244,10 +310,12 @@ def export(db, fmt, output):
 @click.option("--with-merged", is_flag=True,
               help="With --subject: add the provinces merged into it in 2025 (Lào Cai + Yên Bái).")
 @click.option("--no-targets", is_flag=True, help="Only achieved figures, no goals.")
+@click.option("--revisions", is_flag=True,
+              help="The facts of every captured version of a page, with its capture time; default the latest.")
 @format_option
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many facts.")
 @click.option("--list-subjects", is_flag=True, help="List the subjects that have facts, and stop.")
-def query(db, subject, metric, year, kind, with_merged, no_targets, fmt, limit, list_subjects):
+def query(db, subject, metric, year, kind, with_merged, no_targets, revisions, fmt, limit, list_subjects):
     """Stored facts by subject, metric, year and kind, each with its URL and evidence."""
     from pipeline import store
     from pipeline.research import query as q
@@ -260,7 +328,7 @@ def query(db, subject, metric, year, kind, with_merged, no_targets, fmt, limit, 
         raise UsageError("--with-merged needs --subject (the 2025 province whose history you want)")
     rows = q.query_facts(conn, q.FactQuery(subject=subject, metric=metric, year=year, kind=kind,
                                            with_merged=with_merged, include_targets=not no_targets,
-                                           limit=limit))
+                                           limit=limit, revisions=revisions))
     click.echo(q.render(rows, fmt))
 
 

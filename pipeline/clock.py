@@ -21,3 +21,9 @@ def parse_instant(text: str) -> datetime:
         return datetime(d.year, d.month, d.day, tzinfo=VN_TZ)
     when = datetime.fromisoformat(text)
     return when if when.tzinfo else when.replace(tzinfo=VN_TZ)
+
+
+def vn_iso(when: datetime) -> str:
+    """An aware datetime as the project stores instants: ISO 8601 at +07:00, to the second, so
+    stored instants sort as strings."""
+    return when.astimezone(VN_TZ).isoformat(timespec="seconds")

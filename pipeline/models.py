@@ -138,6 +138,16 @@ class SourceExamples:
 
 
 @dataclass
+class Capture:
+    """One archived capture of a URL: when the archive saw it, and where its bytes were read.
+    Several captures of one URL whose bodies differ are several revisions of one document."""
+    url: str
+    archived_at: str                     # ISO 8601 at +07:00, to the second (clock.vn_iso)
+    origin: str                          # harvest | cdx | warc
+    locator: Optional[str] = None        # replay URL, or WARC file@offset
+
+
+@dataclass
 class SourceConfig:
     """One entry of sources.yaml."""
     name: str

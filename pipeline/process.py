@@ -2,8 +2,10 @@
 
 Every importer goes through it: the harvest (harvest/crawler.py), `ingest` of local files,
 `reprocess` of the WARC archive, and any later one (a web-archive backfill). `read` is the pure
-half, parse and extract with no database, so it can run in a pool of worker processes; `save`
-writes one document and all its facts, inside the caller's transaction or in one of its own.
+half, parse and extract with no database, so it can run in a pool of worker processes or on a
+Dask cluster (pipeline/parallel.py); `save` writes one document and all its facts inside the
+caller's transaction, and `write` is the single writer's step: one document, one transaction.
+A `Capture` with the bytes keeps each archived version as a revision (store/revisions.py).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import sqlite_utils
 
 from pipeline import store
 from pipeline.extract import EXTRACTOR_VERSION, extract
-from pipeline.models import OK, Document, Fact, SourceConfig
+from pipeline.models import OK, Capture, Document, Fact, SourceConfig
 from pipeline.parse import parse_bytes
 from pipeline.textnorm import normalize_text
 
@@ -58,16 +60,30 @@ def read(raw: Raw, topic_filter: bool = False) -> Processed:
     return Processed(doc, extract(doc) if doc.status == OK else [])
 
 
-def save(db: sqlite_utils.Database, processed: Processed, **columns: Any) -> int:
-    """Store the document and its facts, replacing what its URL held; the number of facts stored
-    (a figure repeated in one document is one fact). `columns`: crawl state (fetched_at, etag,
-    warc_file …) for the documents row."""
-    _, n = store.save_document(db, processed.document, processed.facts, EXTRACTOR_VERSION, **columns)
+def save(db: sqlite_utils.Database, processed: Processed, capture: Optional[Capture] = None,
+         **columns: Any) -> int:
+    """Store the document and its facts; the number of facts stored (a figure repeated in one
+    document is one fact). With a `capture` (when and where an archive saw these bytes) the
+    version is kept as a revision beside the others, and the document row holds the latest one;
+    without, the URL's row is replaced. `columns`: crawl state (fetched_at, etag, warc_file …)
+    for the documents row."""
+    doc, facts = processed.document, processed.facts
+    if capture is not None and doc.content_hash:
+        return store.save_capture(db, doc, facts, EXTRACTOR_VERSION, capture, **columns).facts
+    doc_id, n = store.save_document(db, doc, facts, EXTRACTOR_VERSION, **columns)
+    store.refresh_revision(db, doc_id, doc.content_hash, facts, EXTRACTOR_VERSION)
     return n
 
 
-def process(db: sqlite_utils.Database, raw: Raw, **columns: Any) -> tuple[Processed, int]:
-    """`read` then `save`, in one transaction of its own."""
-    processed = read(raw)
+def write(db: sqlite_utils.Database, processed: Processed, capture: Optional[Capture] = None,
+          **columns: Any) -> int:
+    """The one writer's step: one document (read anywhere, by any worker) stored in one
+    transaction of its own, so a crash between two documents loses nothing and doubles nothing."""
     with store.transaction(db):
-        return processed, save(db, processed, **columns)
+        return save(db, processed, capture, **columns)
+
+
+def process(db: sqlite_utils.Database, raw: Raw, **columns: Any) -> tuple[Processed, int]:
+    """`read` then `write`."""
+    processed = read(raw)
+    return processed, write(db, processed, **columns)

@@ -19,7 +19,7 @@ PACKAGE = ROOT / "pipeline"
 MAX_LINES = 520   # "about 500"
 
 # The groups of the tree and what each may import besides itself. `base` is the top-level
-# modules every stage shares (models, textnorm, errors, clock, config, records).
+# modules every stage shares (models, textnorm, errors, clock, config, records, parallel).
 LAYERS: dict[str, set[str]] = {
     "base": set(),
     "parse": {"base"},
@@ -27,11 +27,13 @@ LAYERS: dict[str, set[str]] = {
     "store": {"base"},
     "process": {"base", "parse", "extract", "store"},
     "harvest": {"base", "process", "store"},
+    "backfill": {"base", "process", "store", "harvest"},
     "factcheck": {"base", "extract", "store"},
     "research": {"base", "factcheck", "store"},
     "demo": {"base", "harvest", "store"},
     "evaluate": {"base", "parse", "extract"},
-    "cli": {"base", "parse", "extract", "store", "process", "harvest", "factcheck", "research", "demo", "evaluate"},
+    "cli": {"base", "parse", "extract", "store", "process", "harvest", "backfill", "factcheck", "research", "demo",
+            "evaluate"},
     "entry": {"cli"},
 }
 # The stages that come before the store in the data flow (fetch → archive → parse → extract).
@@ -56,7 +58,7 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 def group_of(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1 or (len(parts) == 2 and parts[1] in ("models", "textnorm", "errors", "clock", "config",
-                                                            "records")):
+                                                            "records", "parallel")):
         return "base"
     if parts[1] == "__main__":
         return "entry"

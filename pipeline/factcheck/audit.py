@@ -7,6 +7,7 @@ Rules (each finding names its rule):
   target      a target (top 20 by 2025) against the latest achievement up to its year (14/34 in 2024)
   same_rank   two subjects with one rank in one year and metric, unless a table shows the tie
   reference   a document that differs from an imported official table
+  edited      a figure one page stated differently in two of its captured revisions
 
 Values are compared as the spans they allow (figures.py), so 0,7167 and 716,7/1.000
 agree, and rank 14 agrees with "top 15" but not with "top 5".
@@ -25,7 +26,7 @@ from pipeline.factcheck.figures import (POSITION_KINDS, Span, default_scale, des
 from pipeline.factcheck.names import subject_key
 from pipeline.factcheck.official import reference_rows
 
-RULES = ("conflict", "arithmetic", "impossible", "target", "same_rank", "reference")
+RULES = ("conflict", "arithmetic", "impossible", "target", "same_rank", "reference", "edited")
 PERCENT_TOLERANCE = 1.0      # points between a stated percentage and its own fraction
 _TIE_WORDS = re.compile(r"đồng hạng|cùng xếp|cùng đứng|cùng đạt hạng|bằng điểm", re.IGNORECASE)
 _NESTED = re.compile(r"trong đó|trong số đó|bao gồm cả", re.IGNORECASE)
@@ -297,6 +298,32 @@ def reference_differences(facts: list[dict[str, Any]], refs: list[dict[str, Any]
     return out
 
 
+def edited(revision_facts: Iterable[dict[str, Any]]) -> list[Finding]:
+    """Figures that changed between two consecutive revisions of one page, both stating the
+    question (subject, metric, year, kind, target or not, and a rank's ranking size)."""
+    pages: dict[int, dict[tuple, dict[str, list[dict[str, Any]]]]] = defaultdict(lambda: defaultdict(dict))
+    captured: dict[int, dict[str, str]] = defaultdict(dict)      # document → revision → first capture
+    for r in revision_facts:
+        question = (_skey(r), r["metric"], r["year"], r["kind"], r["is_target"],
+                    r.get("total") if r["kind"] == "rank" else None)
+        pages[r["document_id"]][question].setdefault(r["revision"], []).append(r)
+        captured[r["document_id"]][r["revision"]] = r["archived_at"]
+    out = []
+    for doc, questions in pages.items():
+        order = sorted(captured[doc], key=lambda rev: captured[doc][rev])
+        for stated in questions.values():
+            revs = [rev for rev in order if rev in stated]
+            for a, b in zip(revs, revs[1:]):
+                before, after = (sorted({_figure(r) for r in stated[x]}) for x in (a, b))
+                if before == after:
+                    continue
+                rows = stated[a] + stated[b]
+                out.append(_finding("edited", "warning", rows,
+                                    f"{' / '.join(before)} (captured {captured[doc][a][:10]}) became "
+                                    f"{' / '.join(after)} (captured {captured[doc][b][:10]}) on {rows[0]['url']}"))
+    return out
+
+
 # --- the report ------------------------------------------------------------------------------
 
 def _rows(db) -> list[dict[str, Any]]:
@@ -315,7 +342,8 @@ def audit(db, rules: Iterable[str] = RULES) -> list[Finding]:
     runners = {"conflict": lambda: conflicts(facts), "arithmetic": lambda: arithmetic(facts),
                "impossible": lambda: impossible(facts), "target": lambda: targets(facts),
                "same_rank": lambda: same_rank(facts, refs),
-               "reference": lambda: reference_differences(facts, refs)}
+               "reference": lambda: reference_differences(facts, refs),
+               "edited": lambda: edited(store.revision_fact_rows(db, edited_only=True))}
     out: list[Finding] = []
     for rule in RULES:
         if rule in rules:

@@ -26,7 +26,7 @@ from pipeline.harvest.scheduler import Host, Scheduler, Task
 from pipeline.harvest.sources_check import check_provinces
 from pipeline.harvest.summary import HarvestSummary, SourceStats
 from pipeline.harvest.urls import canonicalize, source_hosts
-from pipeline.models import FETCH_FAILED, TOO_LARGE, Document, SourceConfig, SourcesFile, sha256
+from pipeline.models import FETCH_FAILED, TOO_LARGE, Capture, Document, SourceConfig, SourcesFile, sha256
 
 log = logging.getLogger("pipeline.crawl")
 
@@ -309,7 +309,10 @@ class Crawler:
         columns.update(etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"))
         found: list[Task] = []
         with self.frontier.unit():
-            n_facts = process.save(self.frontier.db, processed, **columns)
+            # the live page is one more capture: an edited article keeps its earlier revision
+            capture = Capture(task.url, resp.fetched_at, "harvest",
+                              f"{columns['warc_file']}@{columns['warc_offset']}" if resp.warc_file else None)
+            n_facts = process.save(self.frontier.db, processed, capture, **columns)
             self.frontier.mark(task, "done", resp, content_hash=digest)
             if task.kind == "document":
                 found = [t for url in discover.attachment_urls(doc.attachments, resp.final_url)

@@ -12,7 +12,6 @@ import json
 import os
 import threading
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any, Callable, Iterator, Optional
 
@@ -55,10 +54,7 @@ class Frontier:
             self.run_id = self.db["runs"].insert({
                 "started": now_iso(), "status": "running", "pid": os.getpid(),
                 "sources": json.dumps([s.name for s in sources], ensure_ascii=False)}).last_pk
-            for s in sources:
-                self.db["sources"].upsert({"name": s.name, "outlet": s.outlet, "province": s.province,
-                                           "start_urls": json.dumps(s.start_urls),
-                                           "config": json.dumps(asdict(s), ensure_ascii=False)}, pk="name")
+            store.record_sources(self.db, sources)
         self._counters = counters
         return self.run_id
 

@@ -8,8 +8,6 @@ current EXTRACTOR_VERSION by the harvest's own path (process.py), one transactio
 """
 from __future__ import annotations
 
-import dataclasses
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +17,7 @@ from pipeline import process, store
 from pipeline.errors import UsageError
 from pipeline.harvest.archive import read_response
 from pipeline.harvest.lock import HarvestLock, lock_path
-from pipeline.models import FETCH_FAILED, SourceConfig, sha256
+from pipeline.models import FETCH_FAILED, sha256
 
 
 @dataclass
@@ -45,19 +43,6 @@ class ReprocessReport:
         return 1 if self.problems else 0
 
 
-def _source_configs(db) -> dict[str, SourceConfig]:
-    """The sources as they were harvested (their config is stored with each harvest)."""
-    known = {f.name for f in dataclasses.fields(SourceConfig)}
-    out = {}
-    for name, config in db.execute("SELECT name, config FROM sources").fetchall():
-        try:
-            data = json.loads(config or "{}")
-            out[name] = SourceConfig(**{k: v for k, v in data.items() if k in known})
-        except (ValueError, TypeError):
-            continue
-    return out
-
-
 def reprocess(db_path: str | Path, sources: Optional[list[str]] = None, progress: bool = False,
               stream: Optional[TextIO] = None) -> ReprocessReport:
     db_path = Path(db_path)
@@ -74,7 +59,7 @@ def reprocess(db_path: str | Path, sources: Optional[list[str]] = None, progress
 
 def _reprocess(db, root: Path, names, progress, stream) -> ReprocessReport:
     report = ReprocessReport()
-    configs = _source_configs(db)
+    configs = store.source_configs(db)
     where, params = "status != ?", [FETCH_FAILED]
     if names:
         where += f" AND source IN ({','.join('?' * len(names))})"

@@ -182,6 +182,15 @@ def to_json(checks: list[SourceCheck]) -> str:
                                      for p in province_coverage(checks)]}, ensure_ascii=False, indent=2)
 
 
+def failed(checks: list[SourceCheck], strict: bool, whole_file: bool) -> bool:
+    """A broken source fails the check; with `strict`, so does an unverified enabled source or (the
+    whole file checked) a province with too few verified sources."""
+    if any(c.status == BROKEN for c in checks):
+        return True
+    return strict and (any(c.status != VERIFIED and c.enabled for c in checks) or
+                       (whole_file and not all(p.enough for p in province_coverage(checks))))
+
+
 def render(checks: list[SourceCheck], fmt: str = "table", verbose: bool = False) -> str:
     if fmt == "table":
         return render_table(checks, verbose=verbose)

@@ -15,7 +15,9 @@ from pipeline.models import FACT_KINDS
 
 COLUMNS = ["subject", "subject_type", "province", "metric", "year", "kind", "value", "total", "scale",
            "unit", "qualifier", "is_target", "evidence", "url", "published", "outlet", "page",
-           "table_row", "table_col", "extractor", "extractor_version", "fact_id", "document_id"]
+           "table_row", "table_col", "extractor", "extractor_version", "fact_id", "document_id", "archived_at"]
+# with --revisions: which version of its page a fact was read from
+REVISION_COLUMNS = ["revision", "latest", "last_captured"]
 SUBJECT_COLUMNS = ["subject", "subject_type", "province", "facts"]
 # What the terminal table shows; CSV and JSON carry every column above.
 TABLE_COLUMNS = ["subject", "metric", "year", "kind", "value", "total", "is_target", "published", "url"]
@@ -30,6 +32,7 @@ class FactQuery:
     with_merged: bool = False          # a 2025 province together with the provinces merged into it
     include_targets: bool = True
     limit: Optional[int] = None
+    revisions: bool = False            # the facts of every captured version of a page, not only the latest
 
 
 def _subject_names(db, typed: str, with_merged: bool) -> list[tuple[str, str]]:
@@ -69,13 +72,23 @@ def build_sql(db, q: FactQuery) -> tuple[str, list[Any]]:
         params.append(q.kind)
     if not q.include_targets:
         where.append("f.is_target = 0")
+    if q.revisions:
+        # every revision's facts; archived_at is when the archive first showed that version
+        source = """revision_facts f JOIN revisions r ON r.id = f.revision_id
+                    JOIN documents d ON d.id = r.document_id"""
+        extra = """, r.first_captured AS archived_at, r.id AS revision,
+                     (r.content_hash IS d.content_hash) AS latest, r.last_captured AS last_captured"""
+        published, order = "r.published", "r.first_captured"
+    else:
+        source, extra, published, order = "facts f JOIN documents d ON d.id = f.document_id", \
+            ", d.archived_at AS archived_at", "d.published", "d.published"
     sql = f"""SELECT f.subject, f.subject_type, f.province, f.metric, f.year, f.kind, f.value, f.total,
-                     f.scale, f.unit, f.qualifier, f.is_target, f.evidence, d.url, d.published, d.outlet,
-                     f.page, f.table_row, f.table_col, f.extractor, f.extractor_version,
-                     f.id AS fact_id, f.document_id
-              FROM facts f JOIN documents d ON d.id = f.document_id
+                     f.scale, f.unit, f.qualifier, f.is_target, f.evidence, d.url, {published} AS published,
+                     d.outlet, f.page, f.table_row, f.table_col, f.extractor, f.extractor_version,
+                     f.id AS fact_id, d.id AS document_id{extra}
+              FROM {source}
               {"WHERE " + " AND ".join(where) if where else ""}
-              ORDER BY f.subject, f.metric, f.year, f.kind, d.published, f.id"""
+              ORDER BY f.subject, f.metric, f.year, f.kind, {order}, f.id"""
     if q.limit:
         sql += " LIMIT ?"
         params.append(int(q.limit))
@@ -90,6 +103,8 @@ def query_facts(db, q: FactQuery) -> list[dict[str, Any]]:
     for r in cur.fetchall():
         row = dict(zip(cols, r))
         row["is_target"] = bool(row["is_target"])
+        if "latest" in row:
+            row["latest"] = bool(row["latest"])
         for k in ("value", "total", "scale"):
             if isinstance(row[k], float) and row[k].is_integer():
                 row[k] = int(row[k])
@@ -98,23 +113,30 @@ def query_facts(db, q: FactQuery) -> list[dict[str, Any]]:
 
 
 def render(rows: list[dict[str, Any]], fmt: str = "table") -> str:
+    revisions = bool(rows) and "revision" in rows[0]
     if fmt == "json":
         return records.to_json(rows)
     if fmt == "csv":
-        return records.to_csv(rows, COLUMNS).rstrip("\n")
-    return _table(rows)
+        return records.to_csv(rows, COLUMNS + (REVISION_COLUMNS if revisions else [])).rstrip("\n")
+    return _table(rows, TABLE_COLUMNS + (["archived_at", "latest"] if revisions else []))
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
+def _cell(c: str, value: Any) -> str:
+    if c in ("is_target", "latest"):
+        return {"is_target": "target", "latest": "latest"}[c] if value else ""
+    if value is None:
+        return ""
+    return str(value)[:10] if c in ("published", "archived_at") else str(value)
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
     if not rows:
         return "no facts match"
-    shown = [{c: ("target" if c == "is_target" and r[c] else "" if c == "is_target" or r[c] is None
-                  else str(r[c])[:10] if c == "published" else str(r[c])) for c in TABLE_COLUMNS}
-             for r in rows]
-    widths = {c: max(len(c), *(len(s[c]) for s in shown)) for c in TABLE_COLUMNS}
-    lines = ["  ".join(c.ljust(widths[c]) for c in TABLE_COLUMNS).rstrip(),
-             "  ".join("-" * widths[c] for c in TABLE_COLUMNS)]
-    lines += ["  ".join(s[c].ljust(widths[c]) for c in TABLE_COLUMNS).rstrip() for s in shown]
+    shown = [{c: _cell(c, r[c]) for c in columns} for r in rows]
+    widths = {c: max(len(c), *(len(s[c]) for s in shown)) for c in columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip(),
+             "  ".join("-" * widths[c] for c in columns)]
+    lines += ["  ".join(s[c].ljust(widths[c]) for c in columns).rstrip() for s in shown]
     lines.append(f"{len(rows)} fact{'s' if len(rows) != 1 else ''}")
     return "\n".join(lines)
 

@@ -59,18 +59,7 @@ def save_document(db: sqlite_utils.Database, doc: Document, facts: Iterable[Fact
         else:
             row.setdefault("first_seen", now_iso())
             doc_id = db["documents"].insert(row).last_pk
-        rows, seen = [], set()
-        for f in facts:
-            # One row per distinct fact per document (spec): a figure repeated in a caption
-            # would otherwise count as a second source in the views.
-            if f.key() in seen:
-                continue
-            seen.add(f.key())
-            d = f.to_dict()
-            d["document_id"] = doc_id
-            d["is_target"] = int(bool(f.is_target))
-            d["extractor_version"] = f.extractor_version or extractor_version
-            rows.append(d)
+        rows = distinct_fact_rows(facts, extractor_version, document_id=doc_id)
         if rows:
             db["facts"].insert_all(rows)
         if own:
@@ -80,6 +69,22 @@ def save_document(db: sqlite_utils.Database, doc: Document, facts: Iterable[Fact
         if own:
             db.conn.execute("ROLLBACK")
         raise
+
+
+def distinct_fact_rows(facts: Iterable[Fact], extractor_version: str, **link: Any) -> list[dict[str, Any]]:
+    """One row per distinct fact (spec): a figure repeated in a caption would otherwise count as a
+    second source in the views. `link`: the column tying the rows to their document or revision."""
+    rows, seen = [], set()
+    for f in facts:
+        if f.key() in seen:
+            continue
+        seen.add(f.key())
+        d = f.to_dict()
+        d.update(link)
+        d["is_target"] = int(bool(f.is_target))
+        d["extractor_version"] = f.extractor_version or extractor_version
+        rows.append(d)
+    return rows
 
 
 def load_document(db: sqlite_utils.Database, url: str) -> Optional[Document]:

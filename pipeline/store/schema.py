@@ -150,6 +150,81 @@ INSERT INTO documents_fts(rowid, title, text)
   SELECT id, {fold_dd_sql("ifnull(title, '')")}, {fold_dd_sql("ifnull(text, '')")} FROM documents;
 """
 
+
+# --- Migration 5: revisions, not replacement ------------------------------------------------
+#
+# A page captured several times (a web archive's captures, a harvest that finds it changed) is
+# one `documents` row holding its latest version, with the facts of that version in `facts`, so
+# every view, summary and rule reads the latest by default. Every version is kept beside it:
+#   revisions       one row per distinct body of a document (content hash) with its text and
+#                   first and last capture;
+#   revision_facts  the facts of each revision (the latest one's too, so history reads one table);
+#   captures        one row per capture (URL, capture time): which revision it showed, whence;
+#                   a capture stored once is never stored again.
+# `documents.archived_at` is the capture time of the version it holds. `backfill_shards` lists
+# the input shards a backfill has finished, so a crashed one resumes after them.
+
+FACT_COLUMNS = ("subject", "subject_type", "province", "metric", "metric_phrase", "year", "kind", "value",
+                "total", "scale", "unit", "qualifier", "is_target", "evidence", "start", '"end"', "page",
+                "table_row", "table_col", "extractor", "extractor_version")
+_FACT_LIST = ", ".join(FACT_COLUMNS)
+
+_MIGRATION_5 = f"""
+ALTER TABLE documents ADD COLUMN archived_at TEXT;
+CREATE TABLE revisions (
+  id INTEGER PRIMARY KEY,
+  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  content_hash TEXT NOT NULL,
+  title TEXT,
+  published TEXT,
+  status TEXT NOT NULL,
+  text TEXT,
+  first_captured TEXT NOT NULL,
+  last_captured TEXT NOT NULL,
+  extractor_version TEXT,
+  UNIQUE (document_id, content_hash)
+);
+CREATE TABLE captures (
+  id INTEGER PRIMARY KEY,
+  revision_id INTEGER NOT NULL REFERENCES revisions(id) ON DELETE CASCADE,
+  url TEXT NOT NULL,
+  archived_at TEXT NOT NULL,
+  origin TEXT NOT NULL,     -- harvest | cdx | warc
+  locator TEXT,             -- the replay URL, or WARC file@offset
+  UNIQUE (url, archived_at)
+);
+CREATE INDEX captures_revision ON captures(revision_id);
+CREATE TABLE revision_facts (
+  id INTEGER PRIMARY KEY,
+  revision_id INTEGER NOT NULL REFERENCES revisions(id) ON DELETE CASCADE,
+  subject TEXT NOT NULL, subject_type TEXT NOT NULL, province TEXT, metric TEXT NOT NULL, metric_phrase TEXT,
+  year INTEGER, kind TEXT NOT NULL, value REAL NOT NULL, total REAL, scale REAL, unit TEXT,
+  qualifier TEXT NOT NULL DEFAULT 'exact', is_target INTEGER NOT NULL DEFAULT 0, evidence TEXT NOT NULL,
+  start INTEGER, "end" INTEGER, page INTEGER, table_row INTEGER, table_col INTEGER,
+  extractor TEXT, extractor_version TEXT
+);
+CREATE INDEX revision_facts_revision ON revision_facts(revision_id);
+CREATE TABLE backfill_shards (
+  key TEXT PRIMARY KEY,     -- the input and its size and first bytes' digest
+  path TEXT NOT NULL,
+  records INTEGER, documents INTEGER, facts INTEGER,
+  problems TEXT,            -- JSON list of lines
+  done_at TEXT
+);
+
+-- Documents harvested before: each is its first revision, captured when it was fetched.
+UPDATE documents SET archived_at = fetched_at WHERE content_hash IS NOT NULL AND fetched_at IS NOT NULL;
+INSERT INTO revisions(document_id, content_hash, title, published, status, text, first_captured,
+                      last_captured, extractor_version)
+  SELECT id, content_hash, title, published, status, text, archived_at, archived_at, extractor_version
+  FROM documents WHERE archived_at IS NOT NULL;
+INSERT INTO captures(revision_id, url, archived_at, origin, locator)
+  SELECT r.id, d.url, d.archived_at, 'harvest', d.warc_file || '@' || d.warc_offset
+  FROM revisions r JOIN documents d ON d.id = r.document_id;
+INSERT INTO revision_facts(revision_id, {_FACT_LIST})
+  SELECT r.id, {", ".join("f." + c for c in FACT_COLUMNS)} FROM facts f JOIN revisions r ON r.document_id = f.document_id;
+"""
+
 # Each migration is (version, SQL script). Append new ones; never edit an applied one.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -292,4 +367,5 @@ CREATE INDEX frontier_run ON frontier(run_id);
 """),
     # 4 rewrote the targets_vs_actuals view; views now live in views.py (recreated after migrating)
     (4, ""),
+    (5, _MIGRATION_5),
 ]

@@ -1,0 +1,108 @@
+"""Where the pure half of the work runs: in this process, or on a Dask cluster.
+
+The shape every parallel importer shares: workers run a plain function over items (a shard of
+WARC files, a batch of pages) and return plain data — documents with their facts; this process
+alone writes them, one transaction per document (process.write). An engine only maps the
+function and hands back each result as it completes, with the item it came from and the error
+it raised, if any, so one bad item is reported by name and the run goes on.
+
+    with open_engine("dask", scheduler=None, workers=2) as engine:
+        for item, result, error in engine.map_unordered(read_shard, shards, sources):
+            ...
+
+`serial` runs in this process, in order. `dask` uses `dask.distributed`: a LocalCluster of
+worker processes on this machine when no scheduler is given, or any running cluster
+(`dask scheduler`, `dask worker ADDRESS`) at `scheduler`. A pool of local processes is one more
+class with the same `map_unordered`.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from pipeline.errors import PipelineError
+
+ENGINES = ("serial", "dask")
+Outcome = tuple[Any, Any, Optional[BaseException]]     # (item, result, error)
+
+
+class Serial:
+    name = "serial"
+
+    def map_unordered(self, fn: Callable[..., Any], items: Iterable[Any], *args: Any) -> Iterator[Outcome]:
+        for item in items:
+            try:
+                result = fn(item, *args)
+            except Exception as e:      # the item is named by the caller; the run goes on
+                yield item, None, e
+            else:
+                yield item, result, None
+
+    def describe(self) -> str:
+        return "this process"
+
+    def close(self) -> None:
+        pass
+
+
+class Dask:
+    name = "dask"
+
+    def __init__(self, scheduler: Optional[str] = None, workers: int = 2, threads: int = 1):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as e:   # pinned in pyproject.toml: a missing one is a broken install
+            raise PipelineError(f"dask.distributed is not installed ({e}); run `make setup`") from None
+        logging.getLogger("distributed").setLevel(logging.ERROR)   # its own INFO lines are not ours to print
+        self.cluster = None
+        if scheduler:
+            try:
+                self.client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError) as e:
+                raise PipelineError(f"cannot reach the Dask scheduler at {scheduler} ({e}); start one with "
+                                    "`dask scheduler` and workers with `dask worker ADDRESS`") from None
+        else:
+            # processes, not threads: parsing and extraction hold the GIL
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
+                                        dashboard_address=":0", silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
+
+    def map_unordered(self, fn: Callable[..., Any], items: Iterable[Any], *args: Any) -> Iterator[Outcome]:
+        from distributed import as_completed
+        items = list(items)
+        shared = [self.client.scatter(a, broadcast=True) for a in args]
+        futures = {self.client.submit(fn, item, *shared, pure=False): item for item in items}
+        for future in as_completed(list(futures)):
+            item = futures.pop(future)
+            try:
+                result = future.result()
+            except Exception as e:
+                yield item, None, e
+            else:
+                yield item, result, None
+            finally:
+                future.release()        # its result lives in the writer now, not on a worker
+
+    @property
+    def address(self) -> str:
+        return self.client.scheduler.address
+
+    def describe(self) -> str:
+        workers = self.client.scheduler_info().get("workers", {})
+        where = "a LocalCluster" if self.cluster else f"the cluster at {self.client.scheduler.address}"
+        return f"{where} of {len(workers)} Dask workers"
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+@contextmanager
+def open_engine(name: str, scheduler: Optional[str] = None, workers: int = 2) -> Iterator[Any]:
+    engine = Dask(scheduler, workers) if name == "dask" else Serial()
+    try:
+        yield engine
+    finally:
+        engine.close()
