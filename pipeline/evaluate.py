@@ -32,11 +32,11 @@ def key(text: Any) -> str:
     """NFC, lower case, single spaces, tone marks moved to the end of each word."""
     text = unicodedata.normalize("NFD", str(text or "")).lower().replace("\u00a0", " ")
     text = re.sub(r"\s*-\s*", " - ", text)
-    words = []
-    for word in text.split():
-        tones = "".join(c for c in word if c in TONES)
-        words.append("".join(c for c in word if c not in TONES) + tones)
-    return unicodedata.normalize("NFC", " ".join(words))
+
+    def move_tones(m: re.Match) -> str:   # within a run of letters: punctuation after a word changes nothing
+        word = m.group()
+        return "".join(c for c in word if c not in TONES) + "".join(c for c in word if c in TONES)
+    return unicodedata.normalize("NFC", re.sub(r"[\w\u0300-\u036f]+", move_tones, " ".join(text.split())))
 
 
 _ALIASES = {key(v): key(c) for c, vs in PROVINCE_ALIASES.items() for v in vs + [c]}

@@ -112,8 +112,10 @@ class Fact:
     page: Optional[int] = None
     table_row: Optional[int] = None
     table_col: Optional[int] = None
-    extractor: str = ""            # the rule or component that produced it
+    extractor: str = ""            # the construction that found it, and which step filled each slot
     extractor_version: str = ""
+    # slot → the resolver step that decided it ('subject': 'clause_before', 'total': 'frame' …)
+    provenance: dict = field(default_factory=dict, repr=False, compare=False)
 
     def key(self) -> tuple:
         """Identity within one document: the same figure stated twice is one fact."""
@@ -125,7 +127,7 @@ class Fact:
 
     def to_dict(self) -> dict[str, Any]:
         # shallow: every field is a scalar (asdict's deep copy costs more than the extraction)
-        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+        return {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "provenance"}
 
 
 @dataclass

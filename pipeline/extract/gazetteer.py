@@ -153,6 +153,10 @@ AGENCY_HEADS = [
     r"Ngân\s+hàng\s+Nhà\s+nước", r"Hải\s+quan", r"Sở,\s+ngành",
 ]
 AGENCY_RE = re.compile(rf"(?<![\w])(?:{'|'.join(AGENCY_HEADS)})(?=\s+[{UPPER}]|\s+tỉnh\b|\s+thành\s+phố\b)")
+# Companies and banks ranked in their own groups (ICT Index): 'Ngân hàng TMCP Kỹ Thương Việt Nam',
+# 'Tập đoàn Điện lực Việt Nam', 'Tổng công ty Lương thực miền Nam'.
+COMPANY_RE = re.compile(rf"(?<![\w])(?:Ngân\s+hàng(?:\s+(?:TMCP|Thương\s+mại\s+cổ\s+phần))?|Tập\s+đoàn|Tổng\s+công\s+ty|"
+                        rf"Công\s+ty(?:\s+(?:cổ\s+phần|TNHH))?)(?=\s+[{UPPER}])")
 # Agencies whose whole name is a fixed phrase.
 STANDALONE_AGENCY_RE = re.compile(r"(?<![\w])(Tỉnh\s+đoàn|Thành\s+đoàn|Công\s+an\s+tỉnh|Thanh\s+tra\s+tỉnh|"
                                   r"Văn\s+phòng\s+(?:UBND|HĐND|Ủy\s+ban\s+nhân\s+dân)\s+tỉnh|Văn\s+phòng\s+Tỉnh\s+ủy|"
@@ -176,11 +180,11 @@ COUNTRY_NOT = re.compile(r"(Mặt\s+trận\s+Tổ\s+quốc|chủ\s+nghĩa|Cộng
 _NAME_STOP = set("""là đạt xếp đứng dẫn có với được đã đang sẽ trong của về tại theo cùng lần tăng giảm tụt
 vươn lên xuống giữ nằm thuộc ở từ đến so năm chiếm gồm bao cũng thì mà nhưng như khi vì do để còn và,
 hiện tiếp cho biết vừa mới luôn tiếp nhấn chia khẳng đề yêu báo thông tổ triển thực phê ban đánh công
-trở này đó ấy""".split())
+trở này đó ấy hạng nhất nhì bậc điểm vị thứ xác định nêu tiếp luôn giành chỉ vào lọt góp ghi""".split())
 # Lower-case words that do continue names ('Giao thông vận tải', 'Phát triển nông thôn', 'Y tế').
 _NAME_CONTINUE = set("""tế chính dục tạo động binh hội trường thông tin truyền nghệ học tư vụ pháp dựng tải nghiệp
 triển thôn hóa hoá thao lịch hoạch đầu tượng nguyên ngoại nội thương dân tộc giáo tôn trị chức vận tuyên
-kiểm tra sát án lao cứu khoa hình phát thanh""".split())
+kiểm tra sát án lao cứu khoa hình phát thanh thực lực miền""".split())
 
 
 def _starts_new_name(rest: str) -> bool:
@@ -241,13 +245,107 @@ def _name_end(text: str, pos: int, limit: int) -> int:
     return end
 
 
+FAMILY_NAMES = set("""Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đoàn Lương
+Mai Tô Lâm Tạ Cao Chu Vương Quách Triệu Thái Kiều Lưu Từ Đào Giang Hứa Tăng Văn Thị Đức Hữu Ngọc Minh Quang""".split())
+
+
+def _after_person_name(text: str, pos: int) -> bool:
+    m = re.search(r"([\wÀ-ỹ]+)\s+$", text[max(0, pos - 20):pos])
+    return bool(m) and m.group(1) in FAMILY_NAMES
+
+
 def _spaces(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _bodies() -> dict:
+    import yaml
+    return yaml.safe_load(resources.files("pipeline.data").joinpath("bodies.yaml").read_text("utf-8"))
+
+
+def _body_key(name: str) -> str:
+    """'Bộ Văn hóa - Thể thao và Du lịch' and 'Bộ Văn hóa, Thể thao và Du lịch' are one name."""
+    return re.sub(r"\s*[,\-–]\s*", ", ", _spaces(name)).lower()
+
+
+@functools.lru_cache(maxsize=1)
+def _body_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, tuple[str, str]]]:
+    """Ministries, central agencies and companies (bodies.yaml) under every written form: full
+    names case-insensitively, abbreviations as written."""
+    forms: dict[str, tuple[str, str]] = {}
+    for section, kind in (("ministries", "ministry"), ("agencies", "agency"), ("companies", "other")):
+        for entry in _bodies().get(section) or []:
+            for form in [entry["name"]] + list(entry.get("aliases") or []):
+                for v in tone_variants(form):
+                    forms[v] = (entry["name"], kind)
+    names = sorted((f for f in forms if any(c.islower() for c in f.split(" ", 1)[-1]) and len(f) > 8),
+                   key=len, reverse=True)
+    abbrevs = sorted((f for f in forms if f not in names), key=len, reverse=True)
+
+    def alt(items):
+        return "|".join(re.escape(x).replace(r",\ ", ",").replace(r"\ \-\ ", ",").replace(",", r"\s*[,\-–]\s*")
+                        .replace(r"\ ", r"\s+") for x in items)
+    by_key = {_body_key(k): v for k, v in forms.items()}
+    return (re.compile(rf"(?<![\w&])(?:{alt(names)})(?![\w&])", re.I),
+            re.compile(rf"(?<![\w&])(?:{alt(abbrevs)})(?![\w&])"), by_key)
+
+
+def find_bodies(text: str) -> list[SubjectMention]:
+    names, abbrevs, by_key = _body_patterns()
+    out = []
+    for rx in (names, abbrevs):
+        for m in rx.finditer(text):
+            hit = by_key.get(_body_key(m.group()))
+            if hit:
+                out.append(SubjectMention(m.start(), m.end(), hit[0], hit[1]))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_re() -> tuple[re.Pattern, dict[str, str]]:
+    units = _bodies().get("units") or {}
+    alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(rf"(?<![\w&])(?:{alt})(?![\w&])"), units
+
+
+def expand_units(name: str) -> str:
+    """'Sở TT&TT' → 'Sở Thông tin và Truyền thông', 'Văn phòng UBND tỉnh' → '… Ủy ban nhân dân tỉnh'."""
+    rx, units = _unit_re()
+    return rx.sub(lambda m: units[m.group()], name)
+
+
+_NAME = rf"[{UPPER}][\wÀ-ỹ]*(?:\s+[{UPPER}][\wÀ-ỹ]*){{0,3}}"
+# 'các huyện Mường Lát, Quan Sơn và Quan Hóa', '3 huyện đứng cuối gồm Mường Lát, Quan Sơn và Quan Hóa':
+# one unit noun before a list of bare names makes each of them a unit of that kind
+_BARE_LIST = re.compile(
+    rf"(?<![\w])(?P<noun>(?i:huyện|quận|thị\s+xã|xã(?!\s+hội)|phường))"
+    rf"(?P<gap>(?:\s+[^\s.;:,]+){{0,6}}?\s+(?:gồm|là|có)\s*:?\s*|\s*:\s*|\s+)"
+    rf"(?P<list>{_NAME}(?:\s*,\s*{_NAME})*\s*(?:,\s*)?\s+và\s+{_NAME}|{_NAME}(?:\s*,\s*{_NAME})+)")
+
+
+def _bare_members(text: str, default_province: Optional[str]) -> list[SubjectMention]:
+    out = []
+    for m in _BARE_LIST.finditer(text):
+        noun = _spaces(m.group("noun")).lower()
+        kind = "other" if noun in ("xã", "phường") else "district"
+        for n in re.finditer(_NAME, m.group("list")):
+            name = _spaces(n.group())
+            if canonical_province(name) or name.split()[0].lower() in ("tỉnh", "thành", "tp", "huyện", "quận"):
+                continue      # 'huyện A và tỉnh B': the list has left the unit noun
+            a = m.start("list") + n.start()
+            out.append(SubjectMention(a, a + len(n.group()), f"{noun} {name}", kind, default_province))
+    return out
 
 
 def find_subjects(text: str, default_province: Optional[str] = None) -> list[SubjectMention]:
     """Subject mentions in `text`, left to right, without overlaps (longest wins)."""
     found: list[SubjectMention] = []
+    bodies = find_bodies(text)
+    body_spans = [(b.start, b.end) for b in bodies]
+
+    def in_body(pos: int) -> bool:
+        return any(a <= pos < b for a, b in body_spans)
     # districts and cities first: 'thành phố Lào Cai' is a district, not the province
     for m in re.finditer(rf"(?<![\w])({DISTRICT_PREFIX})\s+([{UPPER}][\wÀ-ỹ]*(?:\s+[{UPPER}][\wÀ-ỹ]*){{0,3}})", text):
         prefix = re.sub(r"\s+", " ", m.group(1)).lower()  # 'Huyện Bá Thước' → 'huyện Bá Thước' 
@@ -267,32 +365,44 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
             prefix = "thành phố"
         name = prefix + " " + _spaces(raw)
         found.append(SubjectMention(m.start(), m.end(), name, "district", default_province))
+    found.extend(_bare_members(text, default_province))
     for m in re.finditer(r"(?<![\w])([Qq]uận)\s+(\d{1,2})(?![\w,.]\d)", text):
         found.append(SubjectMention(m.start(), m.end(), "quận " + m.group(2), "district", default_province))
     for m in re.finditer(rf"(?<![\w])({COMMUNE_PREFIX})\s+([{UPPER}][\wÀ-ỹ]*(?:\s+[{UPPER}][\wÀ-ỹ]*){{0,3}})", text):
         name = _spaces(m.group(1)).lower() + " " + _spaces(m.group(2))
         found.append(SubjectMention(m.start(), m.end(), name, "other", default_province))
     for m in province_regex().finditer(text):
+        if not m.group("prefix") and _after_person_name(text, m.start()):
+            continue     # 'Phó Thủ tướng Nguyễn Hòa Bình': a person, not the province
         found.append(SubjectMention(m.start(), m.end(), province_aliases()[m.group("name")]
                                     if m.group("name") in province_aliases()
                                     else canonical_province(m.group("name")), "province"))
-    for m in CENTRAL_AGENCY_RE.finditer(text):
-        found.append(SubjectMention(m.start(), m.end(), _spaces(m.group(1)), "ministry"))
     for m in AGENCY_RE.finditer(text):
+        if in_body(m.start()):
+            continue
         end = _name_end(text, m.end(), min(len(text), m.end() + 90))
         if end <= m.end():
             continue
         name = re.sub(r"\s+", " ", text[m.start():end]).strip(" ,")
+        full = expand_units(name)
         prov = default_province
         pm = province_regex().search(name)
         if pm and pm.end() == len(name):
             prov = province_aliases().get(pm.group("name"), prov)
         source = bool(re.search(r"(?:^|[\s,(])[Tt]heo\s*$", text[max(0, m.start() - 8):m.start()]))
-        found.append(SubjectMention(m.start(), m.start() + len(text[m.start():end].rstrip(" ,")), name,
+        found.append(SubjectMention(m.start(), m.start() + len(text[m.start():end].rstrip(" ,")), full,
                                     "agency", prov, attribution=source))
+    for m in COMPANY_RE.finditer(text):
+        if in_body(m.start()) or text.startswith("Ngân hàng Nhà nước", m.start()):
+            continue
+        end = _name_end(text, m.end(), min(len(text), m.end() + 70))
+        if end > m.end():
+            found.append(SubjectMention(m.start(), end, _spaces(text[m.start():end]).strip(" ,"), "other"))
     for m in STANDALONE_AGENCY_RE.finditer(text):
-        found.append(SubjectMention(m.start(), m.end(), _spaces(m.group(1)), "agency", default_province))
+        found.append(SubjectMention(m.start(), m.end(), expand_units(_spaces(m.group(1))), "agency", default_province))
     for m in MINISTRY_RE.finditer(text):
+        if in_body(m.start()):
+            continue
         end = _name_end(text, m.end(), min(len(text), m.end() + 80))
         if end <= m.end():
             continue
@@ -303,12 +413,23 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
         after = text[m.start() + len(name):m.start() + len(name) + 30].lower()
         attribution = bool(re.search(r"(của|theo|do|bởi|từ|tại|cùng|được|vừa\s+được)\s*$", before)) or \
             bool(re.match(r"\s*(?:vừa\s+|đã\s+|chính\s+thức\s+)?(?:công\s+bố|ban\s+hành|tổ\s+chức|đánh\s+giá\s+và)", after))
-        found.append(SubjectMention(m.start(), m.start() + len(name), name, "ministry", None, attribution))
+        found.append(SubjectMention(m.start(), m.start() + len(name), expand_units(name), "ministry", None,
+                                    attribution))
     for m in COUNTRY_RE.finditer(text):
         if COUNTRY_NOT.search(text[max(0, m.start() - 60):m.start()]):
             continue
         found.append(SubjectMention(m.start(), m.end(), "Việt Nam", "country"))
-    # longest first, then keep non-overlapping
+    for b in bodies:
+        before = text[max(0, b.start - 30):b.start].lower()
+        after = text[b.end:b.end + 30].lower()
+        b.attribution = b.type == "ministry" and (
+            bool(re.search(r"(của|theo|do|bởi|từ|tại|cùng|được|vừa\s+được)\s*$", before)) or
+            bool(re.match(r"\s*(?:\([^)]*\)\s*)?(?:vừa\s+|đã\s+|chính\s+thức\s+)?(?:công\s+bố|ban\s+hành|tổ\s+chức|"
+                          r"đánh\s+giá\s+và|phối\s+hợp|cho\s+biết|chủ\s+trì|hướng\s+dẫn)", after)))
+    # bodies named in full win over the generic name readers; then longest first, non-overlapping
+    found = [f for f in found if not any(a <= f.start < b or f.start < a < f.end and f.type in ("ministry", "agency")
+                                         for a, b in body_spans)]
+    found.extend(bodies)
     found.sort(key=lambda s: (-(s.end - s.start), s.start))
     kept: list[SubjectMention] = []
     for s in found:

@@ -50,14 +50,70 @@ def _rules() -> list[tuple[str, bool, re.Pattern]]:
     return out
 
 
+# Any other named index: 'Chỉ số Thương mại điện tử', 'chỉ số Hoạt động chuyển đổi số' (a capital after 'chỉ số').
+# 'chỉ số về nguồn nhân lực và hạ tầng công nghệ thông tin', 'Chỉ số giao dịch doanh nghiệp với người tiêu dùng (B2C)'
+_INDEX_ABOUT = re.compile(r"(?i:chỉ\s+số)\s+về\s+(?P<name>[\wÀ-ỹ]+(?:\s+(?!(?:của|đạt|xếp|đứng|là|năm|tăng|giảm|được|có)(?![\w]))"
+                          r"[\wÀ-ỹ]+){0,9})")
+_INDEX_ABBR = re.compile(r"(?i:chỉ\s+số)\s+(?P<name>[a-zđà-ỹ][\wÀ-ỹ]*(?:\s+[\wÀ-ỹ]+){0,9})\s*\((?P<abbr>[A-Z][A-Z0-9&]{1,8})\)")
+_NAMED_INDEX = re.compile(r"(?i:chỉ\s+số)\s+(?P<name>[A-ZĐÀ-Ỹ][\w&À-ỹ]*(?:\s+(?!(?:của|đạt|xếp|đứng|là|với|năm|tăng|giảm|"
+                          r"trong|ở|tại|được|có|và|cùng|đều|thì|này|đó|mà|so|cũng|lại|vẫn|ghi|nằm|luôn)(?![\w]))"
+                          r"[a-zđà-ỹ&][\w&À-ỹ]*){0,6})(?:\s*\((?P<abbr>[A-Z][\w&]{1,10})\))?")
+
+
+_PILLAR_WORDS = {"chính quyền số": "dti.government", "kinh tế số": "dti.economy", "xã hội số": "dti.society"}
+_PILLAR_RE = re.compile(r"(?i)(?<![\w])(?:hoạt\s+động\s+)?(chính\s+quyền\s+số|kinh\s+tế\s+số|xã\s+hội\s+số)(?![\w])")
+_JOIN = re.compile(r"\s*(?:,\s*(?:và\s+)?|\s+và\s+|;\s*)$")
+
+
+def _coordinated_pillars(text: str, found: list) -> None:
+    """A pillar in lower case counts when listed with another pillar ('trụ cột chính quyền số,
+    kinh tế số, xã hội số'), and an activity index with another activity index."""
+    changed = True
+    while changed:
+        changed = False
+        for m in _PILLAR_RE.finditer(text):
+            if any(not (m.end() <= f.start or m.start() >= f.end) for f in found):
+                continue
+            near = [f for f in found if f.id in _PILLAR_WORDS.values() or f.id.endswith("_activity")]
+            activity = m.group().lower().startswith("hoạt")
+            for f in near:
+                gap_before = text[f.end:m.start()]
+                gap_after = text[m.end():f.start]
+                if (f.end <= m.start() and _JOIN.fullmatch(gap_before)) or \
+                        (m.end() <= f.start and re.fullmatch(r"\s*(?:,|và|,\s*và)\s*", gap_after)):
+                    base = _PILLAR_WORDS[re.sub(r"\s+", " ", m.group(1).lower())]
+                    mid = base.replace("dti.government", "dti.government_activity").replace(
+                        "dti.economy", "dti.economy_activity").replace("dti.society", "dti.society_activity") \
+                        if (activity or f.id.endswith("_activity")) else base
+                    found.append(MetricMention(m.start(), m.end(), mid, text[m.start():m.end()], True))
+                    changed = True
+                    break
+    # '…, hoạt động chính quyền số đạt 88,09/200 điểm; kinh tế số đạt …': after an activity index,
+    # a bare pillar name in lower case is the matching activity index
+    activity_at = [f.start for f in found if f.id.endswith("_activity")]
+    for n, f in enumerate(found):
+        if f.id in _PILLAR_WORDS.values() and f.phrase[:1].islower() and not f.phrase.lower().startswith("trụ") \
+                and any(a < f.start for a in activity_at):
+            found[n] = MetricMention(f.start, f.end, f.id + "_activity", f.phrase, True)
+
+
 def find_metrics(text: str) -> list[MetricMention]:
-    """Non-overlapping metric mentions, left to right; earlier rules win overlaps."""
+    """Non-overlapping metric mentions, left to right; earlier rules win overlaps, and a named
+    index outside the vocabulary gets the indicator id of its name."""
     found: list[MetricMention] = []
     for mid, vocab, rx in _rules():
         for m in rx.finditer(text):
             if any(not (m.end() <= f.start or m.start() >= f.end) for f in found):
                 continue
             found.append(MetricMention(m.start(), m.end(), mid, text[m.start():m.end()], vocab))
+    _coordinated_pillars(text, found)
+    from pipeline.extract.indicators import identify
+    for rx in (_INDEX_ABBR, _INDEX_ABOUT, _NAMED_INDEX):
+        for m in rx.finditer(text):
+            if any(not (m.end() <= f.start or m.start() >= f.end) for f in found):
+                continue
+            name = m.group("name")
+            found.append(MetricMention(m.start(), m.end(), identify("chỉ số " + name), text[m.start():m.end()], False))
     found.sort(key=lambda f: f.start)
     return found
 

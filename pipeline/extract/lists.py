@@ -1,0 +1,768 @@
+"""Constructions that patterns cannot say, registered by name and listed with their examples in
+constructions.yaml: lists paired with lists ('lần lượt'), groups with their members, positions
+filled in order, numbered ranking lines, predicates over several metrics, 'từ hạng 14 lên hạng 9'.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from pipeline.extract.candidates import Candidate
+from pipeline.extract.registry import candidate_filter, construction
+from pipeline.extract.sentence import FIGURES, SentenceView
+from pipeline.extract.tokens import Tagged, Token
+
+RANK_FIGS = ("ORD", "NUM", "FRAC", "NUMWORD")
+
+
+def _cand(c, kind: str, value: float, tok: int, span, **kw) -> Candidate:
+    """A candidate of code construction `c`; the candidates one statement yields share a group
+    (the statement's first token), so they do not compete for the figure they share."""
+    return Candidate(c.name, kind, float(value), tok, span, priority=c.priority, group=(c.name, span[0]), **kw)
+
+
+def _value_list(v: SentenceView, start: int, tags=FIGURES) -> list[Token]:
+    """Figures listed from token `start`: '22, 9, 13', '0,1931 và 0,2021', '2, 3 và 4'."""
+    out = []
+    k = start
+    while k < len(v.toks):
+        t = v.toks[k]
+        if t.has(*tags) and t.value is not None:
+            out.append(t)
+        elif t.has("comma", "semi") or t.text.lower() in ("và", "&") or t.has("point_unit", "ORD") or \
+                t.text.lower() in ("thứ", "điểm", "hạng"):
+            pass
+        elif out:
+            break
+        elif t.has("copula", "colon", "respectively", "rank_verb", "rank_noun", "score_verb", "score_noun", "tie") or \
+                t.text.lower() in ("là", "đạt", "xếp", "với", "ở", "giá", "trị", "các", "giữ"):
+            pass
+        else:
+            break
+        k += 1
+    return out
+
+
+def _metric_chain_before(v: SentenceView, i: int) -> list[Token]:
+    ms = [k for k in range(0, i) if v.toks[k].has("METRIC")]
+    if not ms:
+        return []
+    chain = v.coordination(ms[-1], "METRIC")
+    return [v.toks[k] for k in chain]
+
+
+def _level_chain_before(v: SentenceView, i: int) -> list[Token]:
+    ls = [k for k in range(v.clause_start(i, ("semi", "period")), i) if v.toks[k].has("level_word")]
+    return [v.toks[k] for k in v.coordination(ls[-1], "level_word")] if ls else []
+
+
+def _subject_chain_before(v: SentenceView, i: int) -> list[Token]:
+    ss = [k for k in v.subjects if k < i]
+    if not ss:
+        return []
+    return [v.toks[k] for k in v.coordination(ss[-1])]
+
+
+@construction("respectively")
+def respectively(tagged: Tagged, state, c) -> list[Candidate]:
+    """'Kinh tế số và Xã hội số … với giá trị lần lượt là 0,1931 và 0,2021'; 'thứ hạng … lần lượt là
+    22, 9, 13' after three pillars; 'A, B và C lần lượt xếp thứ 2, 3, 4'."""
+    v = SentenceView(tagged)
+    out = []
+    for t in tagged.tokens:
+        if not t.has("respectively"):
+            continue
+        values = _value_list(v, t.i + 1)
+        left_metrics = _metric_chain_before(v, t.i)
+        left_subjects = _subject_chain_before(v, t.i)
+        if not left_metrics and _refers_to_metrics(v, t.i) and state is not None and state.metric_list:
+            from pipeline.extract.metrics import MetricMention
+            left_metrics = [Token(-1, -1, -1, p, frozenset({"METRIC"}), ref=MetricMention(-1, -1, m, p, True))
+                            for m, p in state.metric_list]
+        values = _expand_range(v, values, max(len(left_metrics), len(left_subjects)))
+        before_values = [x for x in tagged.tokens[max(0, t.i - 8):t.i] if x.has("ORD")]
+        after_members = _members(v, t.i + 1) if not left_subjects and not left_metrics else []
+        if len(before_values) == 2 and len(after_members) >= 2:
+            a, b = int(before_values[0].value), int(before_values[1].value)
+            if b - a + 1 == len(after_members):
+                ends = {x.i for x in before_values}      # 'thứ 6 đến thứ 10' belong to the list
+                for n, m in enumerate(after_members):
+                    out.append(_cand(c, "rank", a + n, m.i, (t.i, m.i + 1), subjects=[m.ref],
+                                     claims=frozenset({m.i} | ends)))
+                continue
+        lead = _leading_places(v, t.i)
+        if lead is not None and len(left_subjects) == lead[0] >= 2:
+            n, tok = lead
+            for rank, s in enumerate(left_subjects, start=1):
+                out.append(_cand(c, "rank", rank, s.i, (t.i, s.i + 1), subjects=[s.ref], claims=frozenset({s.i})))
+            out.append(_cand(c, "top_n", n, tok, (t.i, tok + 1), subjects=[s.ref for s in left_subjects],
+                             claims=frozenset({tok, tok + 1, tok + 2})))
+            continue
+        if len(values) < 2:
+            continue
+        kind = _kind_of_values(v, t.i, values)
+        if kind is None:
+            continue
+        if len(left_metrics) == len(values):
+            for m, fig in zip(left_metrics, values):
+                out.append(_cand(c, kind, fig.value, fig.i, (t.i, fig.i + 1), metrics=[m.ref],
+                                 claims=frozenset({fig.i}), qualifier=fig.qualifier,
+                                 total=fig.value2 if kind == "rank" else None,
+                                 scale=fig.value2 if kind == "score" else None))
+        elif len(_level_chain_before(v, t.i)) == len(values) and kind == "percent":
+            # 'tỷ lệ cán bộ cấp tỉnh, cấp huyện và cấp xã … lần lượt là 100%, 97,5% và 91,2%'
+            levels = _level_chain_before(v, t.i)
+            a = v.clause_start(levels[0].i, ("semi", "period"))
+            head, tail = tagged.span_text(a, levels[0].i), tagged.span_text(levels[-1].i + 1, t.i)
+            for lv, fig in zip(levels, values):
+                cand = _cand(c, kind, fig.value, fig.i, (t.i, fig.i + 1), claims=frozenset({fig.i}),
+                             qualifier=fig.qualifier)
+                cand.phrase = " ".join(f"{head} {lv.text} {tail}".split())
+                out.append(cand)
+        elif len(left_subjects) == len(values):
+            for n, (s, fig) in enumerate(zip(left_subjects, values)):
+                out.append(_cand(c, kind, fig.value, fig.i, (t.i, fig.i + 1), subjects=[s.ref],
+                                 claims=frozenset({fig.i}), qualifier=fig.qualifier,
+                                 total=fig.value2 if kind == "rank" else None,
+                                 scale=fig.value2 if kind == "score" else None))
+    return out
+
+
+def _leading_places(v: SentenceView, i: int) -> Optional[tuple[int, int]]:
+    """'lần lượt chiếm năm vị trí dẫn đầu' after token i: (5, token of the number)."""
+    toks = v.toks
+    for k in range(i + 1, min(len(toks), i + 4)):
+        t = toks[k]
+        if t.has("NUM", "NUMWORD") and t.value and k + 1 < len(toks) and \
+                (toks[k + 1].has("rank1") or (toks[k + 1].has("rank_noun") and k + 2 < len(toks) and
+                                               toks[k + 2].has("lead_adj", "rank1"))):
+            return int(t.value), k
+    return None
+
+
+def _refers_to_metrics(v: SentenceView, i: int) -> bool:
+    """'các trụ cột này lần lượt …', 'ba chỉ số trên lần lượt …': metrics named before."""
+    words = " ".join(t.text.lower() for t in v.toks[max(0, i - 5):i])
+    return bool(re.search(r"(?:trụ cột|chỉ số)(?: chính)? (?:này|trên|đó|nói trên)", words))
+
+
+def _expand_range(v: SentenceView, values: list[Token], want: int) -> list:
+    """'lần lượt ở các vị trí từ thứ 7 đến thứ 10' for four names: positions 7, 8, 9, 10."""
+    if len(values) == 2 and want > 2 and values[0].has("ORD") and values[1].has("ORD"):
+        a, b = int(values[0].value), int(values[1].value)
+        between = " ".join(t.text.lower() for t in v.toks[values[0].i:values[1].i])
+        if "đến" in between and b - a + 1 == want:
+            import dataclasses
+            return [dataclasses.replace(values[0], value=float(a + n), i=values[0].i if n == 0 else values[1].i
+                                        if n == want - 1 else values[0].i) for n in range(want)]
+    return values
+
+
+def _kind_of_values(v: SentenceView, i: int, values: list[Token]) -> Optional[str]:
+    if all(f.has("PCT") for f in values):
+        return "percent"
+    words = " ".join(x.text.lower() for x in v.toks[max(0, i - 12):values[0].i])
+    if all(f.has("NUM") and f.has("dec") for f in values) or any(x.has("score_noun") for x in v.toks[i:values[0].i]):
+        if all(f.value <= 1 or f.has("FRAC") for f in values):
+            return "score"
+    if all(f.has("ORD", "NUM", "NUMWORD") and f.value is not None and float(f.value).is_integer() and f.value <= 200
+           for f in values) and re.search(r"thứ\s+hạng|xếp|hạng|vị\s+trí|đứng", words):
+        return "rank"
+    return None
+
+
+def _members(v: SentenceView, start: int) -> list[Token]:
+    return [v.toks[k] for k in v.list_after(start)]
+
+
+@construction("group_list")
+def group_list(tagged: Tagged, state, c) -> list[Candidate]:
+    """A group with its members: '5 địa phương dẫn đầu cả nước gồm: A, B, …' (top_n each); with
+    'lần lượt là' also their ranks; '3 địa phương đứng cuối bảng là …' (bottom_n); 'chỉ sau 5 tỉnh …
+    là A, B …' (top_n); 'Top 10 … gồm A, B …'; '2 tỉnh lọt vào tốp 10 cả nước là A và B'."""
+    v = SentenceView(tagged)
+    toks = tagged.tokens
+    out: list[Candidate] = []
+    for t in toks:
+        if not (t.has("NUM", "NUMWORD") and t.has("int") and t.value and 2 <= t.value <= 100):
+            continue
+        k = t.i
+        prev = toks[k - 1] if k > 0 else None
+        top_word = prev is not None and prev.has("top_word", "bottom_word")
+        after_intro = prev is not None and prev.has("after_word")
+        # find the direction word (dẫn đầu / cuối bảng) and the list opener after the group noun
+        j = k + 1
+        direction = None
+        opener = None
+        while j < len(toks) and j <= k + 18:
+            x = toks[j]
+            if x.has("semi", "period") or (x.has(*FIGURES) and x.i != k):
+                break
+            if direction is None and x.has("lead_adj", "trail_adj", "top_word", "bottom_word", "rank1", "last_place"):
+                direction = "bottom_n" if x.has("trail_adj", "bottom_word", "last_place") else "top_n"
+            if x.has("include", "copula", "respectively") or x.has("colon") or \
+                    (x.text.lower() == "có" and j + 1 < len(toks) and toks[j + 1].has("SUBJ")):
+                opener = j
+                break
+            j += 1
+        if direction is None:
+            lead = [x for x in toks[v.clause_start(k, ("semi", "period")):k] if x.has("lead_adj", "trail_adj")]
+            if lead and prev is not None and prev.has("copula"):
+                direction = "bottom_n" if lead[-1].has("trail_adj") else "top_n"
+                opener = opener if opener is not None else None
+        if top_word:
+            direction = "bottom_n" if prev.has("bottom_word") else "top_n"
+        if after_intro and direction is None:
+            direction = "top_n"
+        if direction is None or opener is None:
+            continue
+        members = _members(v, opener)
+        if len(members) < 2 and not (len(members) == 1 and t.value == 1):
+            continue
+        if top_word and any(x.has("then_list") for x in toks[v.clause_start(k, ("semi", "period")):k]):
+            continue      # 'Những vị trí kế tiếp trong top 10 lần lượt là …': the places go on (then_list)
+        ordered = toks[opener].has("respectively") or any(x.has("respectively") for x in toks[opener:opener + 2])
+        claims = {k} | {x for x in range(v.clause_start(k, ("semi", "period")), opener + 1)
+                        if toks[x].has("lead_adj", "trail_adj", "rank1", "last_place")}
+        size = t.value
+        # 'Vùng X có 2 tỉnh lọt vào tốp 10 … là A và B': the members belong to the top 10
+        inner = next((toks[x] for x in range(k + 1, opener) if toks[x].has("top_word") and x + 1 < len(toks)
+                      and toks[x + 1].has("NUM") and toks[x + 1].value), None)
+        if inner is not None:
+            size = toks[inner.i + 1].value
+            claims.add(inner.i + 1)
+        cand = _cand(c, direction, size, k, (k, members[-1].i + 1), subjects=[m.ref for m in members],
+                     claims=frozenset(claims))
+        out.append(cand)
+        if ordered and len(members) == t.value and inner is None:
+            for n, m in enumerate(members, start=1):
+                rank = _cand(c, "rank", n, m.i, (k, m.i + 1), subjects=[m.ref], claims=frozenset({m.i}))
+                if direction == "bottom_n":
+                    rank.notes["from_bottom"] = (n, len(members))   # its place counted from the last
+                out.append(rank)
+    out.extend(_unnumbered_groups(v, toks, c))
+    out.extend(_members_before(v, toks, c))
+    return out
+
+
+def _members_before(v: SentenceView, toks: list[Token], c) -> list[Candidate]:
+    """'A (…); B (…); … và I (…) là những xã đứng đầu về …': a list named before the group it makes;
+    'đứng đầu' is a shared first place, 'dẫn đầu' a leading group as large as the list."""
+    out = []
+    for t in toks:
+        if not t.has("copula") or t.i + 3 >= len(toks):
+            continue
+        j = t.i + 1
+        if toks[j].text.lower() in ("những", "các"):
+            j += 1
+        if not toks[j].has("group_noun"):
+            continue
+        lead = next((x for x in toks[j + 1:j + 4] if x.has("lead_adj", "rank1", "trail_adj", "last_place")), None)
+        if lead is None:
+            continue
+        members = []
+        k = t.i - 1
+        while k >= 0:
+            x = toks[k]
+            if x.has("rpar"):
+                while k >= 0 and not toks[k].has("lpar"):
+                    k -= 1
+                k -= 1
+                continue
+            if x.has("SUBJ"):
+                members.insert(0, x)
+            elif not (x.has("comma", "semi") or x.text.lower() == "và"):
+                break
+            k -= 1
+        if len(members) < 2:
+            continue
+        if lead.has("trail_adj", "last_place"):
+            cand = _cand(c, "bottom_n", len(members), lead.i, (members[0].i, lead.i + 1), subjects=[m.ref for m in members],
+                         claims=frozenset({lead.i}))
+        elif "đứng đầu" in lead.text.lower():
+            cand = _cand(c, "rank", 1, lead.i, (members[0].i, lead.i + 1), subjects=[m.ref for m in members],
+                         claims=frozenset({lead.i}))
+            cand.notes["tie"] = True
+        else:
+            cand = _cand(c, "top_n", len(members), lead.i, (members[0].i, lead.i + 1),
+                         subjects=[m.ref for m in members], claims=frozenset({lead.i}))
+        out.append(cand)
+    return out
+
+
+def _unnumbered_groups(v: SentenceView, toks: list[Token], c) -> list[Candidate]:
+    """'Các địa phương dẫn đầu là A, B, C', 'Các cơ quan dẫn đầu gồm: A; B; …': a group as large
+    as its members."""
+    out = []
+    for t in toks:
+        if t.text.lower() not in ("các", "những") or t.i + 2 >= len(toks) or not toks[t.i + 1].has("group_noun"):
+            continue
+        j = t.i + 2
+        direction = None
+        while j < len(toks) and j <= t.i + 6:
+            if toks[j].has("lead_adj", "trail_adj"):
+                direction = "bottom_n" if toks[j].has("trail_adj") else "top_n"
+                break
+            j += 1
+        if direction is None:
+            continue
+        opener = next((x.i for x in toks[j + 1:j + 5] if x.has("include", "copula", "colon")), None)
+        if opener is None:
+            continue
+        members = _members(v, opener)
+        if len(members) < 2:
+            continue
+        out.append(_cand(c, direction, len(members), j, (t.i, members[-1].i + 1), subjects=[m.ref for m in members],
+                         claims=frozenset({j})))
+    return out
+
+
+@construction("then_list")
+def then_list(tagged: Tagged, state, c) -> list[Candidate]:
+    """'Dẫn đầu … là Hà Nội, tiếp theo là Huế, Hải Phòng …', 'Các vị trí xếp sau lần lượt là …':
+    ranks in order after the last one stated."""
+    v = SentenceView(tagged)
+    out = []
+    for t in tagged.tokens:
+        if not t.has("then_list"):
+            continue
+        k = t.i + 1
+        while k < len(tagged.tokens) and k <= t.i + 7 and not tagged.tokens[k].has("SUBJ") and \
+                not tagged.tokens[k].has("semi", "period", "comma"):
+            k += 1
+        members = _members(v, k) if k < len(tagged.tokens) and tagged.tokens[k].has("SUBJ") else []
+        if not members:
+            continue      # 'trong những năm tiếp theo, UBND tỉnh …': no list follows
+        start = _last_rank_before(v, t.i)
+        unranked_before = any(x.has("SUBJ") and v.is_subject(x.i) for x in tagged.tokens[:t.i])
+        if start is None and not unranked_before:
+            # the list goes on from the last place the text stated, unless this sentence named
+            # someone first whose place it does not say ('… là Cần Thơ với 0,6881 điểm, kế đến là …')
+            start = state.last_rank if state.last_rank is not None and state.paragraph >= tagged.paragraph - 2 else None
+        if start is None:
+            low = t.text.lower()
+            start = 1 if ("sau" in low or "kế tiếp" in low or "tiếp theo" in low) and _leader_named(v, t.i) else None
+        if start is None:
+            continue
+        ordered = any(x.has("respectively") for x in tagged.tokens[max(0, t.i - 1):t.i + 2]) or "lần lượt" in t.text.lower()
+        # 'Những vị trí kế tiếp trong top 10 lần lượt là …': the top 10 bounds the places, it is no group of its own
+        bound = {x.i for x in tagged.tokens[t.i + 1:k] if x.has("top_word", "NUM")}
+        for n, m in enumerate(members, start=int(start) + 1):
+            cand = _cand(c, "rank", n, m.i, (t.i, m.i + 1), subjects=[m.ref], claims=frozenset({m.i} | bound),
+                         optional_list=not ordered)
+            cand.notes["continues"] = True
+            out.append(cand)
+    return out
+
+
+def _last_rank_before(v: SentenceView, i: int) -> Optional[float]:
+    for k in range(i - 1, -1, -1):
+        t = v.toks[k]
+        if t.has("ORD") and t.value:
+            return t.value
+        if t.has("rank1"):
+            return 1.0
+    return None
+
+
+def _leader_named(v: SentenceView, i: int) -> bool:
+    return any(t.has("rank1", "ORD") for t in v.toks[:i])
+
+
+@construction("from_to")
+def from_to(tagged: Tagged, state, c) -> list[Candidate]:
+    """'từ hạng 14 lên hạng 9', 'từ vị trí thứ 14 vươn lên thứ 9': the rank now, the rank before
+    (the previous year) and the change."""
+    v = SentenceView(tagged)
+    toks = tagged.tokens
+    out = []
+    for t in toks:
+        if t.text.lower() != "từ":
+            continue
+        a = _rank_at(v, t.i + 1)
+        if a is None:
+            continue
+        fa, ea = a
+        k = ea
+        if k < len(toks) and toks[k].has("change_up", "change_down"):
+            b = _rank_at(v, k + 1)
+            if b is None:
+                continue
+            fb, eb = b
+            prev = _cand(c, "rank", fa.value, fa.i, (t.i, eb), claims=frozenset({fa.i}))
+            prev.notes["previous"] = True
+            now = _cand(c, "rank", fb.value, fb.i, (t.i, eb), claims=frozenset({fb.i}))
+            out += [now, prev]
+            # 'tăng bốn bậc, từ thứ 7 lên thứ 3': the change is stated already
+            if not any(x.has("change_noun") for x in toks[max(0, t.i - 6):t.i]):
+                out.append(_cand(c, "rank_change", fa.value - fb.value, k, (t.i, eb), claims=frozenset({k})))
+    return out
+
+
+def _rank_at(v: SentenceView, k: int) -> Optional[tuple[Token, int]]:
+    toks = v.toks
+    while k < len(toks) and (toks[k].has("rank_noun") and not toks[k].has("ORD")):
+        k += 1
+    if k < len(toks) and (toks[k].has("ORD") or (toks[k].has("NUM") and toks[k].has("small"))):
+        return toks[k], k + 1
+    return None
+
+
+@construction("metric_predicate")
+def metric_predicate(tagged: Tagged, state, c) -> list[Candidate]:
+    """A position over several metrics: 'dẫn đầu ở 4 chỉ số chính gồm A, B, C và D' (a rank each and
+    the count), 'đứng thứ nhất ở 5/8 chỉ số chính, cụ thể là …', 'dẫn đầu ở cả ba trụ cột',
+    'cả ba trụ cột … đều xếp thứ 2/63'."""
+    v = SentenceView(tagged)
+    toks = tagged.tokens
+    out = []
+    for t in toks:
+        if not (t.has("rank1") or t.has("ORD")):
+            continue
+        value = 1.0 if t.has("rank1") else t.value
+        k = t.i + 1
+        if k < len(toks) and toks[k].has("nation_scope"):
+            k += 1
+        if k < len(toks) and toks[k].text.lower() in ("ở", "tại", "trong", "về"):
+            k += 1
+        count_tok = None
+        if k < len(toks) and toks[k].has("all_of"):
+            k += 1
+        if k < len(toks) and toks[k].has("NUM", "NUMWORD", "FRAC") and toks[k].value:
+            count_tok = toks[k]
+            k += 1
+        if k < len(toks) and toks[k].has("METRIC") and toks[k].text.lower().startswith("trụ cột") and \
+                count_tok is not None:
+            k = k  # 'cả ba trụ cột chính quyền số, …': the noun and the first name are one token
+        elif k >= len(toks) or not (toks[k].has("methodology") or toks[k].text.lower() in ("chỉ", "chỉ số")):
+            continue
+        if count_tok is None and not toks[k - 1].has("all_of"):
+            continue
+        # the metrics named: after 'gồm', 'cụ thể là', ':' or right after the noun
+        names = [x for x in toks[k:k + 30] if x.has("METRIC")]
+        metrics = []
+        if names:
+            first = names[0].i
+            metrics = [toks[x] for x in v.coordination(first, "METRIC")]
+        if not metrics and toks[k].text.lower() == "trụ cột" and count_tok is not None and count_tok.value == 3:
+            metrics = []   # 'cả ba trụ cột' without names: the three pillars
+            pillars = [("dti.government", "Chính quyền số"), ("dti.economy", "Kinh tế số"), ("dti.society", "Xã hội số")]
+            from pipeline.extract.metrics import MetricMention
+            for mid, phrase in pillars:
+                out.append(_cand(c, "rank", value, t.i, (t.i, k + 1), metrics=[MetricMention(-1, -1, mid, phrase, True)],
+                                 claims=frozenset({t.i})))
+        for m in metrics:
+            out.append(_cand(c, "rank", value, t.i, (t.i, m.i + 1), metrics=[m.ref], claims=frozenset({t.i})))
+        if count_tok is not None and (metrics or count_tok.value) and not toks[count_tok.i - 1].has("all_of"):
+            total = count_tok.value2 if count_tok.has("FRAC") else None
+            cand = _cand(c, "count", count_tok.value, count_tok.i, (t.i, k + 1), claims=frozenset({count_tok.i}),
+                         total=total, unit="chỉ số" if "chỉ" in toks[k].text.lower() else toks[k].text.lower())
+            cand.phrase = f"{t.text} {tagged.span_text(t.i + 1, k + 1)}"
+            out.append(cand)
+    return out
+
+
+@construction("numbered_lines")
+def numbered_lines(tagged: Tagged, state, c) -> list[Candidate]:
+    """A numbered line of a ranking announced before it ('Top 10 xếp hạng DTI năm 2020 cấp Bộ …'
+    then '1. Bộ Tài chính'): its rank, and membership of the announced group."""
+    toks = tagged.tokens
+    pending = state.pending
+    if not toks:
+        return []
+    m = re.match(r"\s*(\d{1,3})\s*[.)]\s+\S", tagged.text)
+    subj = next((t for t in toks[:6] if t.has("SUBJ")), None)
+    if not m or subj is None:
+        return []
+    if pending is None or tagged.paragraph - pending.paragraph > 40:
+        # 'N. Sở Tư pháp: 776,10 điểm': a line of a ranking by its score
+        after = [t for t in toks[subj.i + 1:subj.i + 4]]
+        if not (after and after[0].has("colon", "dash", "lpar") and any(t.has("NUM", "FRAC") and t.has("dec") or
+                                                                         t.has("point_unit") for t in after)):
+            return []
+    rank = float(m.group(1))
+    num = next((t for t in toks if t.has("NUM") and t.value == rank), None)
+    anchor = num.i if num is not None else subj.i
+    out = [_cand(c, "rank", rank, anchor, (0, subj.i + 1), subjects=[subj.ref], claims=frozenset({anchor}))]
+    if pending is None or tagged.paragraph - pending.paragraph > 40:
+        return out
+    if pending.size and rank <= pending.size and pending.kind in ("top_n", "bottom_n"):
+        extra = _cand(c, pending.kind, pending.size, subj.i, (0, subj.i + 1), subjects=[subj.ref],
+                      claims=frozenset({subj.i}))
+        out.append(extra)
+    for x in out:
+        x.notes["pending"] = True
+        if pending.kind == "rank" and not pending.size:
+            x.notes["full_list"] = pending.evidence[0]    # every unit ranked: the list's length sizes it
+    return out
+
+
+@candidate_filter("count_noun")
+def count_noun(tagged: Tagged, cand: Candidate) -> bool:
+    """A count needs a noun it counts, not a unit of time, a level or a methodology size."""
+    v = SentenceView(tagged)
+    i = cand.tok
+    nxt = tagged.tokens[i + 1] if i + 1 < len(tagged.tokens) else None
+    if nxt is None or nxt.has("PUNCT"):
+        named = _unit_named_before(v, i)
+        if named:
+            cand.unit = named
+            return True
+        return False
+    word = nxt.text.lower()
+    prev = tagged.tokens[i - 1] if i > 0 else None
+    if tagged.tokens[i].has("NUMWORD") and tagged.tokens[i].value == 1:
+        return False        # 'một hệ thống', 'một trong …': not a count
+    if cand.value is not None and not float(cand.value).is_integer():
+        return False        # 'cao hơn 0,13 so với năm 2020': things are counted in whole numbers
+    after = tagged.tokens[i + 2].text.lower() if i + 2 < len(tagged.tokens) else ""
+    if nxt.has("methodology", "group_noun") and after in ("sau", "này", "trên", "đó", "kể"):
+        return False        # 'hai trụ cột sau tăng …': the figure refers back
+    if nxt.has("PUNCT", "YEAR", "DATE", "CODE", *FIGURES) or word in _NOT_UNITS:
+        return False
+    if prev is not None and prev.has("slash"):
+        return False        # '1.168 dịch vụ/2.018 thủ tục': the whole of the count before
+    tong_so = prev is not None and prev.text.lower() == "số" and i > 1 and tagged.tokens[i - 2].text.lower() == "tổng"
+    if prev is not None and not tong_so and (prev.text.lower() in _NOT_COUNT_BEFORE or
+                                             prev.has("rank_noun", "rank_verb_noun", "ord_marker", "top_word",
+                                                      "scale_word")):
+        return False
+    if _threshold(v, i):
+        return False
+    if nxt.has("point_unit") and prev is not None and prev.text.lower() in ("tại", "ở", "trên", "có") and \
+            not any(x.has("score_verb", "score_noun") for x in tagged.tokens[max(0, i - 3):i]):
+        cand.unit = "điểm"
+        return True
+    if nxt.has("change_noun", "point_unit", "times_word", "top_word", "level_word", "METRIC"):
+        return False
+    if nxt.has("methodology") and not _result_count(v, i):
+        return False
+    if nxt.has("methodology") and i > 1 and tagged.tokens[i - 1].has("comma") and tagged.tokens[i - 2].has("METRIC"):
+        return False        # 'thể chế số và nhận thức số, 2 trụ cột đạt …': the metrics restated
+    if nxt.has("group_noun") and not _subset_count(v, cand):
+        return False
+    cand.unit = _unit(v, i)
+    return True
+
+
+_NOT_UNITS = {"ngày", "tháng", "năm", "giờ", "phút", "giây", "tuần", "quý", "tuổi", "lần", "cấp", "bậc", "hạng",
+              "mức", "kỳ", "khóa", "khoá", "đợt", "bước", "khâu", "giai", "nội", "phần", "trang", "chương", "điều",
+              "mục", "lượt/ngày", "km2", "ha", "m2", "độ", "°c", "tầng", "x", "chiều", "vòng", "ký", "số", "trên",
+              "so", "và", "hoặc", "đến", "tới", "là", "thì", "cho", "của", "với", "từ", "trong", "ở", "tại",
+              "nhóm", "đã", "được", "sẽ", "đang", "vẫn", "cũng", "đều", "rồi", "chữ", "con", "vị trí", "kb", "mb",
+              "gb", "kbps", "mbps", "px", "inch", "ms"}
+
+
+_NOT_COUNT_BEFORE = {"mức độ", "độ", "mức", "cấp", "số", "lần", "thứ", "khóa", "khoá", "kỳ", "loại", "nhóm",
+                     "bậc", "phiên", "tuổi", "quý", "tháng", "ngày", "năm", "giai đoạn", "lớp", "tầng", "điều",
+                     "khoản", "chương", "mục", "phần", "tập", "số hiệu", "mã", "phòng", "tuyến", "km", "quận",
+                     "đường", "hotline", "tổng đài", "đài", "kênh", "thế hệ", "phiên bản", "version", "tiêu chuẩn"}
+
+
+def _unit_named_before(v: SentenceView, i: int) -> Optional[str]:
+    """'số địa chỉ máy tính (IP) … vẫn ở mức hơn 432.437', 'tổng số hồ sơ … là 1.250': a count whose
+    noun comes before it, after 'số'."""
+    a = v.clause_start(i, ("semi", "period"))
+    prev = v.toks[i - 1].text.lower() if i > 0 else ""
+    if prev not in ("là", "ở mức", "đạt", "lên", "mức", "khoảng", "hơn", "gần", "trên", "lên tới", "tới"):
+        return None
+    if v.toks[i].value is None or v.toks[i].value < 2 or any(t.has("scale_word") for t in v.toks[a:i]):
+        return None
+    for k in range(a, i):
+        if v.toks[k].text.lower() in ("số", "tổng số", "số lượng") and k + 1 < i and v.toks[k + 1].has("W") and \
+                not v.toks[k - 1].text.lower() in ("chỉ",) if k > 0 else True:
+            words = [t.text for t in v.toks[k + 1:min(i, k + 4)] if t.has("W")]
+            return " ".join(words[:2]) or None
+    return None
+
+
+def _threshold(v: SentenceView, i: int) -> bool:
+    """'từ mức 0,5 trở lên', 'trên 0,40' after 'giá trị' in a count's phrase: a bound, not a figure."""
+    before = " ".join(t.text.lower() for t in v.toks[max(0, i - 2):i])
+    after = " ".join(t.text.lower() for t in v.toks[i + 1:i + 3])
+    return bool(re.search(r"(?:từ\s+)?mức$", before)) or after.startswith(("trở lên", "trở xuống", "trở đi"))
+
+
+def _result_count(v: SentenceView, i: int) -> bool:
+    """'còn 61 chỉ số chưa đạt điểm tối đa', 'có 28 chỉ số 0 điểm': a count of results, not of make-up."""
+    words = []
+    for t in v.toks[i + 1:i + 9]:
+        if t.has("semi", "period", "lpar", "rpar", "colon", "comma"):
+            break
+        words.append(t.text.lower())
+    text = " ".join(words)
+    return bool(re.search(r"chưa|không\s+đạt|đạt\s+điểm|(?<![\d.,])0\s+điểm|thuộc\s+nhóm|dẫn\s+đầu|đứng\s+đầu|"
+                          r"tối\s+đa|tuyệt\s+đối", text)) or bool(re.match(r"\S+(?:\s+\S+)?\s+(?:tăng|giảm)", text))
+
+
+def _subset_count(v: SentenceView, cand: Candidate) -> bool:
+    """'Có 33 tỉnh … thuộc nhóm …', '7/17 bộ, ngành có …', '19 website thuộc 9 bộ, ngành': a part of
+    the units, not their whole ('63 tỉnh, thành phố'), nor the group ranked ('gồm 17 bộ')."""
+    i = cand.tok
+    t = v.toks[i]
+    prev = v.toks[i - 1].text.lower() if i > 0 else ""
+    if t.has("FRAC"):
+        return True
+    if prev in ("gồm", "trong", "nhóm", "khối", "của", "các", "cả", "số", "với", "toàn", "là") or \
+            v.toks[i - 1].has("include", "top_word") if i > 0 else False:
+        return False
+    if any(x.has("lead_adj", "trail_adj", "copula", "include") for x in v.toks[i + 1:i + 5]) and prev != "có":
+        return False
+    if t.value in (34, 63) and prev != "có":
+        return False
+    if prev in ("có", "thuộc", "ở", "tại") or v.toks[i - 1].has("achieved_cue"):
+        return True
+    opens_clause = i == 0 or v.toks[i - 1].has("comma", "semi", "colon") or prev in ("và", "còn")
+    after = " ".join(x.text.lower() for x in v.toks[i + 2:i + 6])
+    return opens_clause and bool(re.search(r"\b(?:được|đạt|xếp|có|đã|thuộc|ban hành|hoàn thành|tham gia|triển khai)\b", after))
+
+
+def _unit(v: SentenceView, i: int) -> str:
+    words = []
+    for t in v.toks[i + 1:i + 4]:
+        if t.has("PUNCT", *FIGURES) or t.text.lower() in ("đã", "được", "của", "trên", "trong", "và", "có", "đạt",
+                                                         "chiếm", "ở", "tại", "cho", "với", "là"):
+            break
+        words.append(t.text)
+        # a classifier takes the noun after it: 'lượt tấn công', 'cuộc tấn công', 'hộ gia đình'
+        if len(words) == (3 if words[0].lower() in _CLASSIFIERS else 2):
+            break
+    return " ".join(words) or None
+
+
+_CLASSIFIERS = {"lượt", "cuộc", "vụ", "bản", "chiếc", "hộ", "con", "cái", "tấm"}
+
+
+@candidate_filter("not_group_lead")
+def not_group_lead(tagged: Tagged, cand: Candidate) -> bool:
+    """'5 cơ quan dẫn đầu', 'các địa phương dẫn đầu': a leading group, not a first place."""
+    i = cand.span[0]
+    toks = tagged.tokens
+    if i > 0 and toks[i - 1].text.lower() in ("nhóm", "khối", "tốp", "top"):
+        return False
+    k = i - 1
+    while k >= 0 and toks[k].has("group_noun", "comma"):
+        k -= 1
+    if k < i - 1 and k >= 0 and (toks[k].has("NUM", "NUMWORD") or toks[k].text.lower() in
+                                 ("các", "những", "nhóm", "của", "với", "so", "hơn", "giữa", "có")):
+        return False     # '5 cơ quan dẫn đầu', 'điểm số của địa phương đứng đầu': a group, not a place
+    return True
+
+
+@construction("perfect_score")
+def perfect_score(tagged: Tagged, state, c) -> list[Candidate]:
+    """'đạt điểm tuyệt đối (1.000 điểm) ở 2/8 chỉ số là: A và B': the maximum of the scale, for each
+    metric named, and the count of them; 'chỉ số Nhận thức số đạt điểm tuyệt đối'."""
+    v = SentenceView(tagged)
+    toks = tagged.tokens
+    out = []
+    for t in toks:
+        if not t.has("perfect_score"):
+            continue
+        value, scale = 1.0, 1.0
+        written = None
+        for x in toks[t.i + 1:t.i + 3]:
+            if x.has("NUM", "FRAC") and x.value:
+                written = x
+                break
+            if not (x.has("lpar") or x.text.lower() in ("là", "với")):
+                break
+        if written is not None:
+            value = written.value
+            scale = written.value2 if written.has("FRAC") and written.value2 else (1000.0 if value > 100 else
+                                                                                     (100.0 if value > 1 else 1.0))
+        start = v.clause_start(t.i, ("semi", "period"))
+        before = [x for x in toks[start:t.i] if x.has("METRIC")]
+        after = t.i + 1 < len(toks) and any(x.text.lower() in ("ở", "tại") for x in toks[t.i + 1:t.i + 6])
+        if before and not after:
+            metrics = [toks[k] for k in v.coordination(before[-1].i, "METRIC")]
+        else:
+            names = [x for x in toks[t.i + 1:t.i + 25] if x.has("METRIC")]
+            metrics = [toks[k] for k in v.coordination(names[0].i, "METRIC")] if names else []
+        claims = {t.i} | ({written.i} if written is not None else set())
+        for m in metrics:
+            out.append(_cand(c, "score", value, t.i, (t.i, m.i + 1), metrics=[m.ref], scale=scale,
+                             claims=frozenset(claims)))
+    return out
+
+
+@candidate_filter("ranking_fraction")
+def ranking_fraction(tagged: Tagged, cand: Candidate) -> bool:
+    """'23/63' is a position when its denominator can be a ranking's size."""
+    return cand.total is not None and 1 <= cand.value <= cand.total <= 250
+
+
+@candidate_filter("top_group")
+def top_group(tagged: Tagged, cand: Candidate) -> bool:
+    """A top group of at least 2; not the size of a ranking a position is stated in ('thứ 7 trong
+    nhóm 34 tỉnh'), nor a group a counted thing belongs to ('4/8 chỉ số chính thuộc nhóm 10 …')."""
+    if cand.value < 2:
+        return False
+    v = SentenceView(tagged)
+    if v.fronted_field(cand.tok):
+        return False      # 'Trong nhóm 17 bộ, ngành …, Bộ Tài chính giữ ngôi đầu': the field ranked
+    i = cand.span[0]
+    start = v.clause_start(i, ("semi", "period"))
+    for t in tagged.tokens[max(start, i - 5):i]:
+        if t.has("ORD") or (t.has("NUM") and t.i > 0 and tagged.tokens[t.i - 1].has("rank_noun")):
+            return False
+    prev = v.prev_figure(i)
+    if prev is not None and prev >= start and tagged.tokens[prev].has("FRAC", "NUM") and \
+            not tagged.tokens[prev].has("YEAR") and prev + 1 < len(tagged.tokens) and \
+            tagged.tokens[prev + 1].has("methodology"):
+        return False
+    return True
+
+
+def _methodology_near(v: SentenceView, i: int) -> bool:
+    """A scale word in the figure's clause before it ('thang 1.000 điểm'), or a make-up noun just
+    after it in the same parenthesis ('(400 điểm; 133 tiêu chí)')."""
+    a = v.clause_start(i, ("semi", "period"))
+    if any(t.has("scale_word") for t in v.toks[a:i]):
+        return True
+    after = []
+    for t in v.toks[i + 1:i + 5]:
+        if t.has("rpar", "period"):
+            break
+        after.append(t)
+    return any(t.has("methodology") and t.text.lower() in ("tiêu chí", "chỉ số thành phần", "chỉ số", "trụ cột",
+                                                            "tiêu chí thành phần", "chỉ số chính") for t in after)
+
+
+@candidate_filter("score_context")
+def score_context(tagged: Tagged, cand: Candidate) -> bool:
+    """Not a score: a change in points ('tăng 0,2052 điểm'), a scale or weight ('thang 1.000
+    điểm', 'chính quyền số (400 điểm, 133 tiêu chí)'), a maximum ('giá trị tối đa là 1,0'), a gap
+    between two ('khoảng cách điểm … là 0,21 điểm')."""
+    v = SentenceView(tagged)
+    i = cand.tok
+    if any(t.has("gap_word") for t in v.toks[v.clause_start(i, ("semi", "period")):i]):
+        return False
+    before = v.toks[max(0, i - 3):i]
+    if any(t.has("change_up", "change_down") and not t.has("rank_verb") for t in before):
+        return False
+    if any(t.text.lower() in ("thấp", "cao", "hơn", "kém") for t in v.toks[max(0, i - 2):i]) and \
+            not any(t.has("score_verb") for t in before):
+        return False
+    if _methodology_near(v, i):
+        return False
+    after = " ".join(x.text.lower() for x in v.toks[i + 1:i + 4])
+    if re.search(r"\btrở\s+(?:lên|xuống)\b", after) or (i > 0 and v.toks[i - 1].text.lower() == "ngưỡng"):
+        return False      # 'đạt từ 700 điểm trở lên', 'vượt ngưỡng 0,75 điểm': a threshold
+    t = v.toks[i]
+    if t.has("FRAC") and t.value2 and t.value > t.value2:
+        return False
+    if t.has("NUM") and not t.has("dec") and not t.has("FRAC"):
+        # a whole number of points is a score only when stated as one ('đạt 801 điểm')
+        if not any(x.has("score_verb") for x in before) or t.value > 1000:
+            return False
+    return True
+
+
+@candidate_filter("percent_context")
+def percent_context(tagged: Tagged, cand: Candidate) -> bool:
+    """Not a figure: the weights of an index's make-up ('trọng số lần lượt là 20%, 40%')."""
+    v = SentenceView(tagged)
+    if any(t.text.lower() == "trọng số" or t.text.lower() == "trọng" for t in v.toks):
+        return False
+    return not tagged.tokens[cand.tok].has("RANGE")
