@@ -19,7 +19,7 @@ PACKAGE = ROOT / "pipeline"
 MAX_LINES = 520   # "about 500"
 
 # The groups of the tree and what each may import besides itself. `base` is the top-level
-# modules every stage shares (models, textnorm, errors, clock, config, records, parallel).
+# modules every stage shares (models, textnorm, errors, clock, config, records, parallel, domain).
 LAYERS: dict[str, set[str]] = {
     "base": set(),
     "parse": {"base"},
@@ -58,7 +58,7 @@ MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 def group_of(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1 or (len(parts) == 2 and parts[1] in ("models", "textnorm", "errors", "clock", "config",
-                                                            "records", "parallel")):
+                                                            "records", "parallel", "domain")):
         return "base"
     if parts[1] == "__main__":
         return "entry"

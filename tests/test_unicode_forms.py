@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import pytest
 
 from pipeline.extract import extract
 from pipeline.models import Document
@@ -23,8 +22,6 @@ def test_the_decomposed_text_really_is_decomposed():
     assert NFD != TEXT and not unicodedata.is_normalized("NFC", NFD)
 
 
-@pytest.mark.xfail(strict=False, reason="today's extract() finds nothing in NFD text (it assumes the parsers' "
-                   "NFC); the extractor being rewritten should normalize its input")
 def test_extract_reads_decomposed_text_as_composed():
     composed = extract(Document(url="t:", text=f"Thanh Hóa\n\n{TEXT}", title="Thanh Hóa", doc_type="txt"))
     decomposed = extract(Document(url="t:", text=unicodedata.normalize("NFD", f"Thanh Hóa\n\n{TEXT}"),
