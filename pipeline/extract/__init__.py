@@ -17,7 +17,9 @@ from typing import Optional
 from pipeline.extract.constructions import find_candidates
 from pipeline.extract.context import build_context
 from pipeline.extract.discourse import Discourse, PendingList, RankingFrame
+from pipeline.extract.frames import group_frames, sentence_frame
 from pipeline.extract.postprocess import finish
+from pipeline.extract.phrases import evaluated_goal
 from pipeline.extract.resolver import Resolver
 from pipeline.extract.sentence import SentenceView
 from pipeline.extract.sentences import split_sentences
@@ -60,7 +62,6 @@ def _sentence_year(view: SentenceView) -> tuple[Optional[int], bool]:
 
 def _group_frames(view: SentenceView, paragraph: int) -> list[RankingFrame]:
     """'Nhóm có cung cấp DVC gồm 17 bộ …', 'đối với 27 sở, ban, ngành và 26 huyện': the groups being ranked."""
-    from pipeline.extract.phrases import group_frames
     return [RankingFrame(total=size, group=group, paragraph=paragraph, words=words)
             for size, group, words in group_frames(view)]
 
@@ -119,7 +120,6 @@ def _target_frame(view: SentenceView, ctx, state: Discourse) -> None:
     now = ctx.ref_year or (ctx.edition + 1 if ctx.edition else 2025)
     first_fig = view.figures[0] if view.figures else len(view.toks)
     due = [y for y in view.years if y.role == "deadline" and y.year >= now and y.tok < first_fig]
-    from pipeline.extract.phrases import evaluated_goal
     cue = any(t.has("target_cue") and view.paren[t.i] == 0 and not evaluated_goal(view, t.i)
               for t in view.toks[:first_fig])
     done = any(t.has("achieved_cue") for t in view.toks[:first_fig])
@@ -164,7 +164,6 @@ def extract(doc: Document) -> list[Fact]:
         view = SentenceView(tagged)
         frames = _group_frames(view, s.paragraph)
         if not frames:
-            from pipeline.extract.phrases import sentence_frame
             size = sentence_frame(view)
             if size:
                 frames = [RankingFrame(total=size, group="province", paragraph=s.paragraph)]

@@ -38,3 +38,9 @@ class Candidate:
         if self.group is not None and self.group == other.group:
             return False
         return bool(self.claims & other.claims)
+
+
+def of_construction(c, kind: str, value: float, tok: int, span, **kw) -> Candidate:
+    """A candidate of code construction `c`; the candidates one statement yields share a group
+    (the statement's first token), so they do not compete for the figure they share."""
+    return Candidate(c.name, kind, float(value), tok, span, priority=c.priority, group=(c.name, span[0]), **kw)

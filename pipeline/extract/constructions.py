@@ -12,11 +12,12 @@ from typing import Optional
 
 import yaml
 
-from pipeline.extract import lists  # noqa: F401  (registers the code constructions and filters)
+# importing them registers the code constructions and the filters constructions.yaml names
+from pipeline.extract import filters, lists, statements  # noqa: F401
 from pipeline.extract.candidates import Candidate
 from pipeline.extract.patterns import Pattern, PatternError, compile_pattern
 from pipeline.extract.registry import CODE, FILTERS
-from pipeline.extract.tokens import Tagged, Token
+from pipeline.extract.tokens import Tagged, Token, encode
 from pipeline.models import FACT_KINDS
 
 FIGURE_TAGS = ("ORD", "FRAC", "PCT", "NUM", "NUMWORD")
@@ -179,8 +180,7 @@ def _window(tagged: Tagged, i: int, j: int) -> Tagged:
     """The tokens a few places around a match, for an 'unless' pattern."""
     a, b = max(0, i - 4), min(len(tagged.tokens), j + 4)
     sub = Tagged(tagged.text, tagged.offset, tagged.paragraph, tagged.tokens[a:b])
-    from pipeline.extract.tokens import _encode
-    _encode(sub)
+    encode(sub)
     return sub
 
 

@@ -7,19 +7,18 @@ from __future__ import annotations
 from typing import Optional
 
 from pipeline import domain
-from pipeline.extract import indicators, phrases
+from pipeline.extract import frames, indicators, phrases
 from pipeline.extract.candidates import Candidate
 from pipeline.extract.context import DocContext
 from pipeline.extract.discourse import Discourse
 from pipeline.extract.gazetteer import SubjectMention
-from pipeline.extract.metrics import VOCABULARY, MetricMention
+from pipeline.extract.metrics import VOCABULARY
 from pipeline.extract.sentence import FIGURES, SentenceView
 from pipeline.models import Fact
 
 # the named indices (DTI, PCI, PAR INDEX …): a figure of one of them is taken from any text
 _INDEX_FAMILIES = frozenset(m.split(".")[0] for m in VOCABULARY)
 
-_CAUSE_WORDS = ("nhờ", "do", "bởi", "vì", "trong đó", "còn", "khi", "sau khi")
 RANKISH = ("rank", "top_n", "bottom_n", "rank_change")
 NATION = SubjectMention(-1, -1, "Việt Nam", "country")
 
@@ -249,7 +248,7 @@ class Resolver:
             phrase = phrases.indicator_phrase_for_rank(v, c, measured)
             if phrase and not phrases.bare_phrase(v, phrase):
                 return [(phrases.indicators.identify(phrase), phrase)], "measured"
-        if before and self._new_subject_between(v, before[-1], c.span[0]):
+        if before and phrases.new_subject_between(v, before[-1], c.span[0]):
             before = []
         if before and c.construction == "rank.first_weak" and phrases.superlative_phrase(v, c):
             before = []     # 'Kinh tế số Việt Nam có tốc độ tăng trưởng nhanh nhất': the growth is ranked
@@ -269,7 +268,7 @@ class Resolver:
                 return [carried], "discourse"
         if phrases.refers_to_metric(v, c) and self.state.last_metric is not None:
             return [self.state.last_metric], "anaphora"
-        later = self._metric_later(v, c)
+        later = phrases.metric_later(v, c)
         if later is not None:
             return [later], "clause_after"
         topic = self._topic()
@@ -287,60 +286,6 @@ class Resolver:
         if phrase:
             return [(phrases.indicators.identify(phrase), phrase)], "clause_phrase"
         return [], "none"
-
-    @staticmethod
-    def _metric_later(v: SentenceView, c: Candidate) -> Optional[tuple[str, str]]:
-        """'Với 0,8412 điểm, Huế … có mức độ chuyển đổi số cao nhất': a named index later in the
-        figure's clause, with no other figure between, is the one the figure is of."""
-        if c.kind not in ("score", "rank"):
-            return None
-        toks = v.toks
-        # 'Với 0,8412 điểm, Huế …': a fronted figure reads on into its main clause
-        fronted = c.span[0] >= 1 and toks[c.span[0] - 1].text.lower() in ("với", "đạt") and \
-            (c.span[0] == 1 or toks[c.span[0] - 2].has("comma"))
-        for k in range(c.span[1], len(toks)):
-            t = toks[k]
-            if t.has("comma") and fronted:
-                fronted = False
-                continue
-            if t.has("comma", "semi", "period", "colon", "lpar") or t.text.lower() in _CAUSE_WORDS:
-                return None
-            if t.has(*FIGURES) and t.value is not None:
-                return None
-            if t.has("METRIC") and t.ref is not None and t.ref.vocab:
-                return (t.ref.id, t.ref.phrase)
-        return None
-
-    @staticmethod
-    def _new_subject_between(v: SentenceView, k: int, end: int) -> bool:
-        """'…, Xã hội số của tỉnh sẽ đạt 0,8 điểm, đồng thời Kon Tum sẽ thuộc nhóm 30': a subject
-        opening a new clause between a metric and a figure cuts the metric off."""
-        for j in range(k + 1, end):
-            if v.toks[j].has("SUBJ") and v.is_subject(j) and not (j > 0 and v.toks[j - 1].text.lower() in ("của", "tỉnh")):
-                return v.has_between(k + 1, j, "comma", "semi") and v.has_between(k + 1, j, *FIGURES)
-        return False
-
-    def regional(self, c: Candidate, v: SentenceView) -> Optional[str]:
-        """'xếp thứ 5 khu vực Tây Nguyên', 'thứ 3/5 tỉnh Tây Nguyên', 'dẫn đầu khu vực Bắc Trung Bộ':
-        the region a rank is stated within."""
-        toks = v.toks
-        if c.span[1] < len(toks) and toks[c.span[1]].has("nation_scope"):
-            return None
-        for k in range(c.span[1], min(len(toks), c.span[1] + 4)):
-            t = toks[k]
-            if t.has("REGION"):
-                return v.t.span_text(c.span[1], k + 1)
-            if not (t.has("region_word", "group_noun", "prep_scope") or t.text.lower() in ("các", "trong")):
-                break
-        # 'Trong khu vực miền núi phía Bắc, Lạng Sơn là tỉnh có thứ hạng cao nhất'; but 'Ở khu vực
-        # miền núi phía Bắc, Yên Bái xếp thứ 38/63': a national place named by region
-        if c.total in domain.NATIONAL_SIZES or (c.kind == "rank" and c.value and c.value > domain.LARGEST_REGION):
-            return None
-        for k in range(0, min(5, c.span[0])):
-            if toks[k].has("REGION") and any(x.has("comma") for x in toks[k:c.span[0]]) and \
-                    any(x.has("region_word") or x.text.lower() in ("trong", "ở", "tại") for x in toks[:k]):
-                return v.t.span_text(0, k + 1)
-        return None
 
     def _topic(self) -> Optional[tuple[str, str]]:
         t = self.ctx.topic
@@ -361,7 +306,7 @@ class Resolver:
             due = v.year_near(c.tok, ("plain", "deadline", "month"))
             if due:
                 return due.year, "clause"
-        then = phrases.then_year(v, c.tok)
+        then = frames.then_year(v, c.tok)
         if then:
             return then, "compare_then"
         now = self.ctx.ref_year or (self.ctx.edition + 1 if self.ctx.edition else 2025)
@@ -372,7 +317,7 @@ class Resolver:
         if near is not None and near.tok > c.tok:
             return near.year, "clause"
         if metric_tok is not None and is_dti_family(metric):
-            y = phrases.year_after_metric(v, metric_tok)
+            y = frames.year_after_metric(v, metric_tok)
             if y:
                 return y, "metric"
         if near is not None:
@@ -383,17 +328,17 @@ class Resolver:
                 after = [y for y in v.years if y.role == "compare"]
             if after:
                 return after[0].year + 1, "compare_next"
-        opening = phrases.opening_year(v)
+        opening = frames.opening_year(v)
         if opening:
             return opening, "sentence"
         if metric_tok is not None:
-            y = phrases.year_after_metric(v, metric_tok)
+            y = frames.year_after_metric(v, metric_tok)
             if y:
                 return y, "metric"
-        if phrases.names_year_before(v, c.tok) and self.state.fact_year and \
+        if frames.names_year_before(v, c.tok) and self.state.fact_year and \
                 self.state.fact_year_paragraph >= v.t.paragraph - 2:
             return self.state.fact_year, "year_before"
-        rel = phrases.relative_year(v, c.tok)
+        rel = frames.relative_year(v, c.tok)
         if rel is not None and self.ctx.edition:
             return self.ctx.edition + rel, "relative"
         py = self.state.paragraph_year(v.t.paragraph)
@@ -469,12 +414,12 @@ class Resolver:
             return None, "none"
         if c.notes.get("regional"):
             return None, "none"
-        stated = phrases.size_after(v, c)
+        stated = frames.size_after(v, c)
         if stated:
             return stated, "stated"
         if c.kind == "count":
-            return phrases.count_total(v, c), "stated"
-        frame = phrases.sentence_frame(v)
+            return frames.count_total(v, c), "stated"
+        frame = frames.sentence_frame(v)
         if frame:
             return frame, "frame"
         group = "ministry" if subject.type == "ministry" or (subject.type == "agency" and not subject.province) \
@@ -504,7 +449,7 @@ class Resolver:
         # index or a known indicator is taken from it
         if not self.ctx.dx_doc and not indicators.known(metrics[0][0]) and metrics[0][0].split(".")[0] not in _INDEX_FAMILIES:
             return []
-        region = self.regional(c, v) if c.kind in RANKISH else None
+        region = frames.region_of(c, v) if c.kind in RANKISH else None
         if region:
             c.notes["regional"] = True
             names = [t.ref.name for t in v.toks if t.has("REGION") and t.text in region]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Optional
 
-from pipeline.extract.tokens import Tagged, Token
+from pipeline.extract.tokens import Tagged
 
 FIGURES = ("ORD", "FRAC", "PCT", "NUM", "NUMWORD", "RANGE")
 PUBLISH_VERBS = ("công", "ban", "tổ", "cho", "chủ", "phát", "hướng", "yêu", "chỉ", "phối", "triển", "vừa", "đã",

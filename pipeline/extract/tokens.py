@@ -366,11 +366,12 @@ def tag_sentence(text: str, offset: int, paragraph: int, province: Optional[str]
         tokens.append(Token(i, offset + s.start, offset + s.end, surface, frozenset(tags), s.value, s.value2,
                             s.qualifier, s.ref))
     tagged = Tagged(text, offset, paragraph, tokens)
-    _encode(tagged)
+    encode(tagged)
     return tagged
 
 
-def _encode(t: Tagged) -> None:
+def encode(t: Tagged) -> None:
+    """The string form of a tagged sentence the compiled patterns match against (tags and surface per token)."""
     parts, starts, pos = [], [], 0
     for tok in t.tokens:
         surface = _SURFACE_CLEAN.sub("_", tok.text.lower())[:40]
