@@ -15,7 +15,7 @@ import click
 from click.core import ParameterSource
 
 from pipeline import __version__
-from pipeline.errors import PipelineError, UsageError
+from pipeline.errors import PipelineError, UsageError, path_problem
 from pipeline.factcheck.audit import RULES
 from pipeline.models import FACT_KINDS, QUALIFIERS, SUBJECT_TYPES
 from pipeline.store import DEFAULT_DB
@@ -57,20 +57,6 @@ class Pipeline(click.Group):
         except OSError as e:
             click.echo(f"error: {path_problem(e)}", err=True)
             sys.exit(1)
-
-
-def path_problem(e: OSError) -> str:
-    """One line for a path that cannot be read or written, naming the path and the fix."""
-    name = e.filename or "a path"
-    if isinstance(e, (FileExistsError, NotADirectoryError)):
-        return f"{name}: a file stands where a folder is needed; check the path"
-    if isinstance(e, FileNotFoundError):
-        return f"{name}: no such file or folder; check the path (its folder must exist)"
-    if isinstance(e, IsADirectoryError):
-        return f"{name}: is a folder; give a file name"
-    if isinstance(e, PermissionError):
-        return f"{name}: permission denied; choose a path you may read or write"
-    return f"{name}: {e.strerror or e}; check the path"
 
 
 def _remember_db(ctx: click.Context, _param, value):
@@ -116,6 +102,12 @@ def cli():
 
 # -- getting documents in -------------------------------------------------------------------------
 
+def jobs_option(f):
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                        help="Worker processes that parse and extract (default: the machine's cores); "
+                             "one writer stores.")(f)
+
+
 def sources_option(f):
     return click.option("--sources", "sources_path", default="sources.yaml", show_default=True,
                         type=click.Path(dir_okay=False), help="The sources file.")(f)
@@ -140,7 +132,8 @@ def harvest(sources_path, names, db, quiet):
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--url", default=None, help="The URL to record for the document (one PATH only).")
 @db_option
-def ingest(paths, url, db):
+@jobs_option
+def ingest(paths, url, db, jobs):
     """Parse, extract and store local .html/.htm/.pdf/.txt/.docx files (a .txt: first line = title)."""
     from pipeline.harvest import ingest_paths
     if url and len(paths) > 1:
@@ -148,7 +141,7 @@ def ingest(paths, url, db):
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise UsageError(f"{missing[0]}: no such file; check the path")
-    report = ingest_paths([Path(p) for p in paths], db, url=url)
+    report = ingest_paths([Path(p) for p in paths], db, url=url, jobs=jobs)
     for line in report.lines:
         click.echo(line, err=True)
     click.echo(report.summary())
@@ -160,10 +153,11 @@ def ingest(paths, url, db):
 @click.option("--source", "names", multiple=True, help="Only documents of this source (repeatable).")
 @db_option
 @click.option("--quiet", is_flag=True, help="No line per document, only the summary.")
-def reprocess(names, db, quiet):
+@jobs_option
+def reprocess(names, db, quiet, jobs):
     """Re-parse and re-extract every archived document from the WARC files, without the network."""
     from pipeline.harvest.reprocess import reprocess as run_reprocess
-    report = run_reprocess(db, sources=list(names) or None, progress=not quiet)
+    report = run_reprocess(db, sources=list(names) or None, progress=not quiet, jobs=jobs)
     click.echo(report.render())
     sys.exit(report.exit_code)
 

@@ -12,16 +12,23 @@ it raised, if any, so one bad item is reported by name and the run goes on.
 
 `serial` runs in this process, in order. `dask` uses `dask.distributed`: a LocalCluster of
 worker processes on this machine when no scheduler is given, or any running cluster
-(`dask scheduler`, `dask worker ADDRESS`) at `scheduler`. A pool of local processes is one more
-class with the same `map_unordered`.
+(`dask scheduler`, `dask worker ADDRESS`) at `scheduler`. `Pool` is a pool of local worker
+processes (`ingest --jobs N`, `reprocess --jobs N`); its `map_ordered` hands results back in the
+order of the items, holding at most a few per worker in flight, so the writer stores documents
+in the same order (and with the same ids) as `--jobs 1` would, and memory stays flat however
+many items there are. `Serial` has the same `map_ordered`.
 """
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from collections import deque
 from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, UsageError
 
 ENGINES = ("serial", "dask")
 Outcome = tuple[Any, Any, Optional[BaseException]]     # (item, result, error)
@@ -38,6 +45,8 @@ class Serial:
                 yield item, None, e
             else:
                 yield item, result, None
+
+    map_ordered = map_unordered
 
     def describe(self) -> str:
         return "this process"
@@ -97,6 +106,63 @@ class Dask:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def default_jobs() -> int:
+    """The machine's cores (those this process may run on)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:      # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Pool:
+    """`jobs` local worker processes. Workers are forked from a fork server that has imported
+    `preload` once (the parser and the extractor with its models), so starting one is cheap and
+    safe even when this process runs threads (a fork of a threaded process is not)."""
+    name = "pool"
+
+    def __init__(self, jobs: int, preload: tuple[str, ...] = ("pipeline.process",), ahead: int = 4):
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload(list(preload))
+        self.jobs, self.ahead = jobs, ahead
+        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+    def map_ordered(self, fn: Callable[..., Any], items: Iterable[Any], *args: Any) -> Iterator[Outcome]:
+        """Each item's outcome in the items' order; at most `jobs × ahead` items in flight."""
+        pending: deque = deque()
+        window = self.jobs * self.ahead
+        for item in items:
+            pending.append((item, self.executor.submit(fn, item, *args)))
+            if len(pending) >= window:
+                yield self._outcome(*pending.popleft())
+        while pending:
+            yield self._outcome(*pending.popleft())
+
+    map_unordered = map_ordered
+
+    @staticmethod
+    def _outcome(item: Any, future: Any) -> Outcome:
+        try:
+            return item, future.result(), None
+        except Exception as e:          # the item is named by the caller; the run goes on
+            return item, None, e
+
+    def describe(self) -> str:
+        return f"a pool of {self.jobs} worker processes"
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def local_engine(jobs: Optional[int]) -> Any:
+    """`--jobs N`: this process for 1, a pool of N worker processes otherwise (default: the cores)."""
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise UsageError(f"--jobs {jobs}: give 1 or more worker processes")
+    return Serial() if jobs == 1 else Pool(jobs)
 
 
 @contextmanager
