@@ -61,7 +61,7 @@ class Token:
     ref: Any = None
 
     def has(self, *tags: str) -> bool:
-        return any(t in self.tags for t in tags)
+        return not self.tags.isdisjoint(tags)
 
 
 @dataclass
@@ -133,6 +133,16 @@ _NUMWORD_RE = re.compile(rf"(?i)(?<![\w])(?P<w>{_NUMWORD})(?=\s+[\w])")
 _GE_RE = re.compile(r"(?:≥|>=|>|≤|<=|<)\s*$")
 
 
+_ZERO_PADDED = re.compile(r"0\d")
+_AT_LEAST_BEFORE = re.compile(r"(?:≥|>=|>)\s*$")
+_AT_MOST_BEFORE = re.compile(r"(?:≤|<=|<)\s*$")
+_AT_LEAST_AFTER = re.compile(r"\s*(?:trở\s+lên|trở\s+đi)")
+_AT_MOST_AFTER = re.compile(r"\s*trở\s+xuống")
+_LEVEL_BEFORE = re.compile(r"(?:mức\s+độ|cấp\s+độ|mức|loại)\s*(?:\d+\s*(?:,|và|và\s+mức)\s*)*$")
+_POINTS_AFTER = re.compile(r"\s+điểm")
+_INDEX_BEFORE = re.compile(r"(?:chỉ\s+số|tiêu\s+chí)\s*$")
+
+
 @dataclass
 class _Span:
     start: int
@@ -146,26 +156,50 @@ class _Span:
 
 def _value(raw: str, english: bool) -> Optional[float]:
     """parse_number, and zero-padded small counts ('08', '02/34') that it leaves to phone numbers."""
-    if re.fullmatch(r"0\d", raw):
+    if _ZERO_PADDED.fullmatch(raw):
         return float(raw)
     return parse_number(raw, english)
 
 
-def _free(claimed: list[tuple[int, int]], a: int, b: int) -> bool:
-    return all(b <= x or a >= y for x, y in claimed)
+class _Claimed:
+    """The character spans taken so far; `free(a, b)`: [a, b) overlaps none of them, i.e.
+    b <= x or a >= y for every taken (x, y). A mask of the characters taken answers that in one
+    scan for a span of text; the spans themselves are kept for what the mask cannot tell (a
+    taken empty span still blocks the spans strictly around it; an empty query is checked
+    against each span)."""
+    __slots__ = ("mask", "spans", "points")
+
+    def __init__(self, n: int):
+        self.mask = bytearray(n)
+        self.spans: list[tuple[int, int]] = []
+        self.points: list[int] = []
+
+    def free(self, a: int, b: int) -> bool:
+        if a >= b:
+            return all(b <= x or a >= y for x, y in self.spans)
+        if self.mask.find(1, a, b) >= 0:
+            return False
+        return not any(a < p < b for p in self.points)
+
+    def take(self, a: int, b: int) -> None:
+        self.spans.append((a, b))
+        if a >= b:
+            self.points.append(a)
+        else:
+            self.mask[a:b] = b"\x01" * (b - a)
 
 
 def _qualifier(text: str, start: int, end: int) -> str:
     q, _ = qualifier_before(text, start)
     before = text[max(0, start - 3):start]
-    if re.search(r"(?:≥|>=|>)\s*$", before):
+    if _AT_LEAST_BEFORE.search(before):
         q = "at_least"
-    elif re.search(r"(?:≤|<=|<)\s*$", before):
+    elif _AT_MOST_BEFORE.search(before):
         q = "at_most"
     after = text[end:end + 16].lower()
-    if re.match(r"\s*(?:trở\s+lên|trở\s+đi)", after):
+    if _AT_LEAST_AFTER.match(after):
         q = "at_least"
-    elif re.match(r"\s*trở\s+xuống", after):
+    elif _AT_MOST_AFTER.match(after):
         q = "at_most"
     return q
 
@@ -173,12 +207,12 @@ def _qualifier(text: str, start: int, end: int) -> str:
 def scan_figures(text: str, english: bool = False) -> list[_Span]:
     """Figures and figure-like tokens of `text`, non-overlapping, the more specific first."""
     spans: list[_Span] = []
-    claimed: list[tuple[int, int]] = []
+    claimed = _Claimed(len(text))
 
     def claim(a, b, tags, **kw) -> bool:
-        if not _free(claimed, a, b):
+        if not claimed.free(a, b):
             return False
-        claimed.append((a, b))
+        claimed.take(a, b)
         spans.append(_Span(a, b, set(tags), **kw))
         return True
 
@@ -272,13 +306,13 @@ _NUMWORD_NOUN = re.compile(r"\s+(?:tỉnh|thành|địa\s+phương|đơn\s+vị|
                            r"tiêu\s+chí|cấp|người|hệ\s+thống|nền\s+tảng|mục\s+tiêu|nhiệm\s+vụ|giải|trong)(?![\w])", re.I)
 
 
-def number_words(text: str, claimed: list[tuple[int, int]]) -> list[_Span]:
+def number_words(text: str, claimed: _Claimed) -> list[_Span]:
     """Numbers in words before a counted noun ('ba đơn vị', 'hai trụ cột'), where nothing else was read."""
     out = []
     for m in _NUMWORD_RE.finditer(text):
         w = m.group("w").lower()
         value = number_word_value(w)
-        if value is None or w in ("nhất", "nhì", "tư") or not _free(claimed, m.start(), m.end()):
+        if value is None or w in ("nhất", "nhì", "tư") or not claimed.free(m.start(), m.end()):
             continue
         if not _NUMWORD_NOUN.match(text, m.end()):
             continue
@@ -312,11 +346,11 @@ def tag_sentence(text: str, offset: int, paragraph: int, province: Optional[str]
                  english: bool = False) -> Tagged:
     """Tokens of one sentence (`text` starts at `offset` in the document)."""
     spans: list[_Span] = []
-    claimed: list[tuple[int, int]] = []
+    claimed = _Claimed(len(text))
 
     def add(s: _Span) -> None:
-        if _free(claimed, s.start, s.end):
-            claimed.append((s.start, s.end))
+        if claimed.free(s.start, s.end):
+            claimed.take(s.start, s.end)
             spans.append(s)
 
     figures = scan_figures(text, english)
@@ -350,8 +384,8 @@ def tag_sentence(text: str, offset: int, paragraph: int, province: Optional[str]
         if "NUM" in s.tags and "int" in s.tags and s.value is not None and s.value <= 10:
             before = text[max(0, s.start - 14):s.start].lower()
             after = text[s.end:s.end + 8].lower()
-            if re.search(r"(?:mức\s+độ|cấp\s+độ|mức|loại)\s*(?:\d+\s*(?:,|và|và\s+mức)\s*)*$", before) or \
-                    (s.value == 0 and re.match(r"\s+điểm", after) and re.search(r"(?:chỉ\s+số|tiêu\s+chí)\s*$", before)):
+            if _LEVEL_BEFORE.search(before) or \
+                    (s.value == 0 and _POINTS_AFTER.match(after) and _INDEX_BEFORE.search(before)):
                 s.tags = (s.tags - {"NUM", "int", "small"}) | {"NAMEDNUM"}     # '28 chỉ số 0 điểm''
     # 'Thứ nhất, …' opening a sentence enumerates points, it ranks nothing
     words = [s for s in spans if "PUNCT" not in s.tags]
