@@ -1,6 +1,12 @@
 """Database bench: fill a database with a million synthetic facts, then time the researchers'
 queries (every canned query of `serve`, and `query` by subject and year): p50 and p95.
 
+A canned query is timed as Datasette runs it (`serve`): the first `max_returned_rows` + 1 rows
+(research/serve.py's SETTINGS), the rows its page can show; within Datasette's time limit
+(`sql_time_limit_ms`) is what matters to the browser. The aims: a query of one subject (one
+province, one document) ≤ 50 ms at p95, a whole-database one (every audit rule, coverage,
+every target) ≤ 1 s; `query` and `search` ≤ 50 ms.
+
 The database is kept in bench/out/ and reused while its size and schema match, so a second
 `make bench` only times. DB_BENCH_FACTS sets the size (default 1,000,000); DB_BENCH_RUNS the
 timed runs per query (default 40). The aim is a p95 under 50 ms. Each query runs once untimed first (a warm page cache, as
@@ -22,12 +28,14 @@ from pipeline import store
 from pipeline.store import reference_data
 from pipeline.research.query import FactQuery, build_sql
 from pipeline.research.search import search
-from pipeline.research.serve import canned_queries
+from pipeline.research.serve import SETTINGS, canned_queries
 
 OUT = Path(__file__).parent / "out"
 FACTS_PER_DOC = 10
 YEARS = list(range(2018, 2026))
-AIM_MS = 50.0
+AIM_MS = 50.0             # one subject, `query`, `search`
+WHOLE_AIM_MS = 1000.0     # a whole-database canned query
+PAGE_ROWS = int(SETTINGS["max_returned_rows"]) + 1
 
 
 def _stable(name: str, year: int, lo: int, hi: int) -> int:
@@ -47,10 +55,9 @@ def _truth(rng: random.Random, provinces: list[str], metrics: list[str]) -> dict
     return truth
 
 
-def fill(path: Path, n_facts: int, seed: int = 2024) -> float:
-    """Write about n_facts facts through the real schema (triggers, full-text index and all)."""
+def _world(seed: int):
+    """The subjects, metrics and 'real' figures the synthetic documents report (the same for a seed)."""
     rng = random.Random(seed)
-    db = store.connect(path)
     provinces = [p.name for p in reference_data.provinces()]
     vocab = [m["id"] for m in reference_data.metrics()][:12]            # the DTI and its components
     indicators = [f"indicator_{i:02d}" for i in range(40)]
@@ -58,6 +65,13 @@ def fill(path: Path, n_facts: int, seed: int = 2024) -> float:
     agencies = [(f"Sở Ngành {i}", rng.choice(provinces)) for i in range(900)]
     outlets = [f"Báo Thử {i}" for i in range(40)]
     truth = _truth(rng, provinces, vocab)
+    return rng, provinces, vocab, indicators, districts, agencies, outlets, truth
+
+
+def fill(path: Path, n_facts: int, seed: int = 2024) -> float:
+    """Write about n_facts facts through the real schema (triggers, full-text index and all)."""
+    rng, provinces, vocab, indicators, districts, agencies, outlets, truth = _world(seed)
+    db = store.connect(path)
     conn = db.conn
     started = time.perf_counter()
     n_docs = max(1, n_facts // FACTS_PER_DOC)
@@ -113,9 +127,23 @@ def fill(path: Path, n_facts: int, seed: int = 2024) -> float:
                                  scale, is_target, evidence, start, "end", extractor, extractor_version)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", facts)
         conn.execute("COMMIT")
+    add_reference(conn, truth)
     conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return time.perf_counter() - started
+
+
+def add_reference(conn, truth: dict) -> None:
+    """The ministry's official table of each year's DTI (rank and score of every province), as
+    `import-reference` stores it: what `audit_reference` and coverage compare the documents with."""
+    rows = [("bench official", p, "province", metric, year, kind, value, 63 if kind == "rank" else None,
+             1 if kind == "score" else None)
+            for (p, metric, year), (rank, score) in truth.items() if metric == "dti"
+            for kind, value in (("rank", rank), ("score", score))]
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany("INSERT INTO reference_facts(reference, subject, subject_type, metric, year, kind, value, "
+                     "total, scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.execute("COMMIT")
 
 
 def _ms(samples: list[float]) -> tuple[float, float]:
@@ -183,6 +211,9 @@ def run() -> list[str]:
         have = db.execute("SELECT count(*) FROM facts").fetchone()[0]
         lines.append(f"filled {have:,} facts in {seconds:.0f} s ({have / seconds:,.0f} facts/s, "
                      f"triggers and full-text index included)")
+    if not db.execute("SELECT count(*) FROM reference_facts").fetchone()[0]:    # filled by an older bench
+        add_reference(db.conn, _world(2024)[-1])
+        db.execute("ANALYZE")
     size_mb = sum(Path(str(path) + s).stat().st_size for s in ("", "-wal") if Path(str(path) + s).exists()) / 1e6
     lines.append(f"database {path.name}: {have:,} facts, {size_mb:,.0f} MB")
 
@@ -191,20 +222,32 @@ def run() -> list[str]:
     urls = [f"https://bench.example/{rng.randint(1, max(1, have // FACTS_PER_DOC))}" for _ in range(200)]
     conn = db.conn
 
-    def report(name: str, samples: list[float] | None) -> None:
+    met, total = [], []
+
+    def report(name: str, samples: list[float] | None, aim: float = AIM_MS) -> None:
+        total.append(name)
         if samples is None:
-            lines.append(f"{name:<46} stopped after {TIMEOUT_S:.0f} s   (far above the {AIM_MS:.0f} ms aim)")
+            lines.append(f"{name:<46} stopped after {TIMEOUT_S:.0f} s   (aim ≤ {aim:.0f} ms: not met)")
             return
         p50, p95 = _ms(samples)
-        flag = "" if p95 < AIM_MS else f"   (above the {AIM_MS:.0f} ms aim)"
-        lines.append(f"{name:<46} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms   n={len(samples)}{flag}")
+        ok = p95 <= aim
+        met.extend([name] if ok else [])
+        lines.append(f"{name:<46} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms   n={len(samples):<3} "
+                     f"aim ≤ {aim:.0f} ms{'' if ok else ': NOT MET'}")
 
+    def page(sql: str, params: dict) -> list:
+        return conn.execute(sql, params).fetchmany(PAGE_ROWS)      # what Datasette reads
+
+    lines.append(f"canned queries as Datasette runs them: the first {PAGE_ROWS:,} rows (max_returned_rows + 1); "
+                 f"sql_time_limit_ms {SETTINGS['sql_time_limit_ms']}")
     for name, q in canned_queries().items():
+        one = re.search(r":(?:subject|province|document|url)\b", q["sql"]) or name == "sources_disagree"
         report(f"canned {name}", _time(
-            conn, lambda: conn.execute(q["sql"], _params(q["sql"], rng, provinces, urls)).fetchall(), runs))
+            conn, lambda: page(q["sql"], _params(q["sql"], rng, provinces, urls)), runs),
+            AIM_MS if one else WHOLE_AIM_MS)
         if ":subject" in q["sql"]:
             report(f"canned {name} (all subjects)", _time(
-                conn, lambda: conn.execute(q["sql"], {"subject": ""}).fetchall(), max(3, runs // 10)))
+                conn, lambda: page(q["sql"], {"subject": ""}), max(3, runs // 10)), WHOLE_AIM_MS)
 
     def by_subject_year():
         sql, params = build_sql(db, FactQuery(subject=rng.choice(provinces), year=rng.choice(YEARS)))
@@ -217,4 +260,6 @@ def run() -> list[str]:
     report("query --subject S --metric dti --kind rank", _time(conn, by_subject_metric, runs))
     report("search 'PROVINCE xep thu' (top 20)", _time(
         conn, lambda: search(db, f"{reference_data.fold(rng.choice(provinces))} xep thu", limit=20), runs))
+    lines.append(f"within their aims: {len(met)} of {len(total)}"
+                 + ("" if len(met) == len(total) else f" (not: {', '.join(n for n in total if n not in met)})"))
     return lines

@@ -118,12 +118,13 @@ def sources_option(f):
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
 @db_option
 @click.option("--quiet", is_flag=True, help="No progress lines, only the summary.")
-def harvest(sources_path, names, db, quiet):
+@jobs_option
+def harvest(sources_path, names, db, quiet, jobs):
     """Crawl the sources of SOURCES, archive, parse, extract and store what is new or changed."""
     from pipeline.config import load_sources, select_sources
     from pipeline.harvest import harvest as run_harvest
     sf = load_sources(sources_path)
-    summary = run_harvest(sf, select_sources(sf, names), db, progress=not quiet)
+    summary = run_harvest(sf, select_sources(sf, names), db, progress=not quiet, jobs=jobs)
     click.echo(summary.render())
     sys.exit(summary.exit_code)
 

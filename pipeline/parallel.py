@@ -48,6 +48,10 @@ class Serial:
 
     map_ordered = map_unordered
 
+    @staticmethod
+    def run(fn: Callable[..., Any], *args: Any) -> Any:
+        return fn(*args)
+
     def describe(self) -> str:
         return "this process"
 
@@ -142,6 +146,11 @@ class Pool:
             yield self._outcome(*pending.popleft())
 
     map_unordered = map_ordered
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """`fn(*args)` on a worker; the calling thread waits (without the GIL) for its result. Many
+        threads may call it at once (the crawler's): the pool serves them in turn."""
+        return self.executor.submit(fn, *args).result()
 
     @staticmethod
     def _outcome(item: Any, future: Any) -> Outcome:

@@ -26,6 +26,7 @@ from pipeline.harvest.scheduler import Host, Scheduler, Task
 from pipeline.harvest.sources_check import check_provinces
 from pipeline.harvest.summary import HarvestSummary, SourceStats
 from pipeline.harvest.urls import canonicalize, source_hosts
+from pipeline.parallel import local_engine
 from pipeline.models import FETCH_FAILED, TOO_LARGE, Capture, Document, SourceConfig, SourcesFile, sha256
 
 log = logging.getLogger("pipeline.crawl")
@@ -35,7 +36,8 @@ WORKERS = 16                 # threads; each serves any ready host, so hosts may
 
 class Crawler:
     def __init__(self, sf: SourcesFile, sources: list[SourceConfig], db_path: str | Path,
-                 progress: bool = False, stream: Optional[TextIO] = None, workers: int = WORKERS):
+                 progress: bool = False, stream: Optional[TextIO] = None, workers: int = WORKERS,
+                 jobs: Optional[int] = 1):
         self.settings = sf.settings
         self.sources = sources
         self.db_path = Path(db_path)
@@ -43,6 +45,8 @@ class Crawler:
         self.stream = stream or sys.stderr
         self.tty = progress and hasattr(self.stream, "isatty") and self.stream.isatty()
         self.workers = workers
+        self.jobs = jobs              # processes that parse and extract (1: the fetching threads do)
+        self.local = threading.local()
         self.hosts_of = {s.name: source_hosts(s.start_urls + s.feeds + s.sitemaps) for s in sources}
         self.scheduler = Scheduler()
         self.listing_pages: dict[str, int] = {}
@@ -63,6 +67,7 @@ class Crawler:
         self.archive = WarcArchive(default_warc_dir(self.settings, self.db_path))
         self.warc_root = self.db_path.resolve().parent
         self.fetcher = Fetcher(self.settings, archive=self.archive)
+        self.engine = local_engine(self.jobs)
         self.frontier = Frontier(db, self.hosts_of)
         run_id = self.frontier.start_run(self.sources, lambda final: self.summary.runs_row(final))
         self.summary = HarvestSummary(run_id=run_id, started=now_iso(),
@@ -82,6 +87,7 @@ class Crawler:
             self.frontier.finish()
             self.archive.close()
             self.fetcher.close()
+            self.engine.close()
         return self.summary
 
     def _work(self) -> None:
@@ -105,7 +111,8 @@ class Crawler:
             if item is None:
                 return
             host, task = item
-            requested = False
+            requested = self.local.freed = False
+            self.local.host = host
             try:
                 requested = self._step(host, task)
             except Exception as e:  # one bad page must not end the run; say what and where
@@ -116,7 +123,7 @@ class Crawler:
                 except Exception:
                     log.exception("could not record the failure of %s", task.url)
             finally:
-                self.scheduler.release(host, requested)
+                self.scheduler.release(host, requested, freed=self.local.freed)
 
     def _step(self, host: Host, task: Task) -> bool:
         """Process one task; True if a request went to the host (so the delay applies)."""
@@ -252,6 +259,8 @@ class Crawler:
         self.summary.count(name, documents_tried=1)
         held = outcome.held_copy(prior, state)
         resp = self.fetcher.fetch(task.url, self.hosts_of[name], headers=outcome.conditional_headers(held))
+        self.scheduler.free(self.local.host)     # the request is over: the host's delay runs from now
+        self.local.freed = True
         stored = bool(prior and prior["status"] != FETCH_FAILED)
         result = outcome.fetch_outcome(resp, held, stored)
         columns: dict[str, Any] = {"final_url": resp.final_url, "http_status": resp.status or None,
@@ -297,9 +306,9 @@ class Crawler:
 
     def _store_body(self, task: Task, resp: Fetched, result: str, columns: dict[str, Any]) -> str:
         name, digest = task.source.name, sha256(resp.body)
-        processed = process.read(process.Raw(body=resp.body, url=task.url, final_url=resp.final_url,
-                                             content_type=resp.content_type, headers=resp.headers,
-                                             source=task.source), topic_filter=task.kind == "document")
+        raw = process.Raw(body=resp.body, url=task.url, final_url=resp.final_url, content_type=resp.content_type,
+                          headers=resp.headers, source=task.source)
+        processed = self.engine.run(process.read, raw, task.kind == "document")   # on a worker process
         if processed.off_topic:
             with self.frontier.unit():
                 self.frontier.mark(task, "off_topic", resp, content_hash=digest)

@@ -1,7 +1,9 @@
 """Scheduling: one FIFO queue per host (host:port), one request at a time per host, at least the
 host's delay between the end of one request and the start of the next. A pool of worker threads
 asks for the next task of whichever host is idle and due, so different hosts are fetched side by
-side; the run ends when nothing is queued and no worker is busy (busy workers may queue more)."""
+side; the run ends when nothing is queued and no worker is busy (busy workers may queue more).
+A worker frees its host as soon as the response is read (`free`), so the delay runs while the
+body is parsed and stored, and the next request to that host may start meanwhile."""
 from __future__ import annotations
 
 import threading
@@ -69,12 +71,22 @@ class Scheduler:
                     return best, best.queue.popleft()
                 self.cond.wait(None if best is None else best.next_at - now)
 
-    def release(self, h: Host, requested: bool) -> None:
+    def free(self, h: Host) -> None:
+        """The request to `h` is over (its response read): the host's delay starts now and
+        another worker may take its next task, while this one goes on with the body."""
         with self.cond:
             h.busy = False
+            h.next_at = time.monotonic() + h.delay
+            self.cond.notify_all()
+
+    def release(self, h: Host, requested: bool, freed: bool = False) -> None:
+        """The task is done; `freed`: its host was freed already (and may be another worker's now)."""
+        with self.cond:
             self.active -= 1
-            if requested:
-                h.next_at = time.monotonic() + h.delay
+            if not freed:
+                h.busy = False
+                if requested:
+                    h.next_at = time.monotonic() + h.delay
             self.cond.notify_all()
 
     def stop(self) -> None:

@@ -225,6 +225,50 @@ INSERT INTO revision_facts(revision_id, {_FACT_LIST})
   SELECT r.id, {", ".join("f." + c for c in FACT_COLUMNS)} FROM facts f JOIN revisions r ON r.document_id = f.document_id;
 """
 
+# --- Migration 6: indexes for the whole-database queries at a million facts ---------------
+#
+# The canned queries `serve` offers (research/serve.py, factcheck/audit_queries.py,
+# research/coverage.py) read facts by keys no earlier index served, so at a million facts
+# several ran for seconds to minutes (sqlite built an automatic index per run, or compared every
+# pair of facts). Each index below serves one of them, so it streams its rows in the order it
+# sorts by (Datasette reads the first `max_returned_rows`) or reads an index instead of the table:
+#   facts_exact_rank   audit_same_rank: the exact ranks of one metric, year and value side by side,
+#                      covering (no table row read per pair)
+#   facts_tone         audit_targets, audit_reference: the subject with old-style tone placement
+#                      rewritten (Thanh Hoá = Thanh Hóa), the expression those queries join on;
+#                      it must stay the same text as factcheck/audit_queries.py's (a test checks)
+#   facts_targets      audit_targets: the targets in subject and metric order
+#   facts_conflicts    audit_conflicts: its GROUP BY, covering
+#   facts_by_metric    dti_coverage (and any metric's province figures), covering
+#   reference_facts_key  audit_reference, coverage: the official figure of one question
+#   fact_claims_answers  sources_disagree, dti_rankings: a question's answers read from the index
+#                      alone (it replaces fact_claims_group, its prefix)
+OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe",
+             "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+
+
+def tone_sql(expr: str) -> str:
+    """`expr` with old-style tone placement rewritten to the new, in SQL."""
+    for old, new in OLD_TONES.items():
+        expr = f"replace({expr}, '{old}', '{new}')"
+    return expr
+
+
+_MIGRATION_6 = f"""
+CREATE INDEX IF NOT EXISTS facts_exact_rank ON facts(metric, year, value, subject_type, province, total, subject, document_id,
+  table_row, kind, is_target, qualifier) WHERE kind = 'rank' AND is_target = 0 AND qualifier = 'exact';
+CREATE INDEX IF NOT EXISTS facts_tone ON facts({tone_sql('subject')}, metric, is_target, year);
+CREATE INDEX IF NOT EXISTS facts_targets ON facts(subject, metric) WHERE is_target = 1;
+CREATE INDEX IF NOT EXISTS facts_conflicts ON facts({tone_sql('subject')}, subject_type, metric, year, kind, COALESCE(total, ''),
+  value, scale, document_id, is_target) WHERE is_target = 0 AND kind IN ('rank', 'score', 'rank_change');
+CREATE INDEX IF NOT EXISTS facts_by_metric ON facts(metric, subject_type, is_target, year, kind, subject, value, total, scale,
+  document_id);
+CREATE INDEX IF NOT EXISTS reference_facts_key ON reference_facts(subject, metric, kind, year);
+CREATE INDEX IF NOT EXISTS fact_claims_answers ON fact_claims(group_key, documents, value, total, scale);
+DROP INDEX IF EXISTS fact_claims_group;
+ANALYZE;
+"""
+
 # Each migration is (version, SQL script). Append new ones; never edit an applied one.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -368,4 +412,5 @@ CREATE INDEX frontier_run ON frontier(run_id);
     # 4 rewrote the targets_vs_actuals view; views now live in views.py (recreated after migrating)
     (4, ""),
     (5, _MIGRATION_5),
+    (6, _MIGRATION_6),     # issue 11; renumber at merge if another 6 lands first
 ]

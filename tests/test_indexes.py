@@ -1,0 +1,44 @@
+"""Migration 6's indexes serve the canned queries they were made for: on a database of synthetic
+facts (the bench's, small), SQLite's planner reads each query through its index. Speed itself is
+the bench's business (`make bench`); this says the plan, which does not depend on the machine."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from bench.db_bench import fill
+from pipeline.factcheck import audit_queries
+from pipeline.research.serve import canned_queries
+from pipeline.store import schema
+
+SERVES = {
+    "audit_same_rank": "facts_exact_rank",
+    "audit_targets": "facts_tone",
+    "audit_conflicts": "facts_conflicts",
+    "dti_coverage": "facts_by_metric",
+    "sources_disagree": "fact_claims_answers",
+}
+
+
+@pytest.fixture(scope="module")
+def conn(tmp_path_factory):
+    path = tmp_path_factory.mktemp("idx") / "facts.sqlite"
+    fill(path, 20_000)
+    c = sqlite3.connect(path)
+    yield c
+    c.close()
+
+
+def test_the_tone_index_is_on_the_expression_the_audit_joins_on():
+    # an expression index serves only the very expression it was built on
+    assert schema.tone_sql("a.subject") == audit_queries._tone_sql("a.subject")
+    assert schema.tone_sql("subject") in schema._MIGRATION_6
+
+
+@pytest.mark.parametrize("name", sorted(SERVES))
+def test_each_canned_query_reads_through_its_index(conn, name):
+    sql = canned_queries()[name]["sql"]
+    params = {"metric": "", "from_year": "", "to_year": ""} if ":metric" in sql else {}
+    plan = " | ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+    assert SERVES[name] in plan, plan
