@@ -9,7 +9,9 @@
     ? * + {m,n}      after an item: how many times; add ? to make it lazy (*?, {0,3}?)
 
 A sentence is encoded once (tokens.Tagged.code): each token is ':tag:tag:=text ' — so a
-pattern runs as a single regex search, and captures map back to token ranges.
+pattern runs as a single regex search, and captures map back to token ranges. A pattern also
+knows the pieces of code every match must contain (':ORD:' for a <ORD> it cannot skip, ':=word '
+for a "word"): a sentence lacking one is not searched at all, with the same result.
 """
 from __future__ import annotations
 
@@ -21,6 +23,12 @@ _TOKEN = r"[^ ]* "
 
 class PatternError(ValueError):
     pass
+
+
+def _tag_needs(names: str) -> frozenset:
+    """The tags every token <names> matches carries: those of all its alternatives."""
+    sets = [frozenset(f":{p.strip()}:" for p in alt.split("&")) for alt in names.split("|")]
+    return frozenset.intersection(*sets)
 
 
 def _tag_test(names: str, negate: bool) -> str:
@@ -52,9 +60,11 @@ class _Parser:
         return self.src[self.pos] if self.pos < len(self.src) else ""
 
     def seq(self, stops: str) -> str:
-        out = []
+        out, needs = [], set()
         while self.peek() and self.peek() not in stops:
             out.append(self.item())
+            needs |= self.needs
+        self.needs = frozenset(needs)
         return "".join(out)
 
     def item(self) -> str:
@@ -63,10 +73,15 @@ class _Parser:
         m = re.match(r"(\?|\*|\+|\{\d+(?:,\d*)?\})(\?)?", self.src[self.pos:])
         if m:
             self.pos += m.end()
-            return f"(?:{atom}){m.group(1)}{m.group(2) or ''}"
+            q = m.group(1)
+            if q in ("?", "*") or q.startswith("{0"):     # may match nothing: needs nothing
+                self.needs = frozenset()
+            return f"(?:{atom}){q}{m.group(2) or ''}"
         return atom
 
     def atom(self) -> str:
+        """One atom's regex; `self.needs`: the code pieces any match of it contains."""
+        self.needs = frozenset()
         c = self.peek()
         src = self.src
         if c == "^" and src[self.pos + 1:self.pos + 2] == "<":
@@ -85,7 +100,9 @@ class _Parser:
                 raise self.error("unclosed <")
             names = src[self.pos:end]
             self.pos = end + 1
-            return _tag_test(names, negate) + _TOKEN
+            test = _tag_test(names, negate)
+            self.needs = frozenset() if negate else _tag_needs(names)
+            return test + _TOKEN
         if c in "\"'":
             end = src.find(c, self.pos + 1)
             if end < 0:
@@ -94,6 +111,7 @@ class _Parser:
             self.pos = end + 1
             if not word or " " in word:
                 raise self.error(f"a literal is one token ({word!r}); put phrases in lexicon.yaml")
+            self.needs = frozenset([f":={word} "])
             return f"(?=[^ ]*:={re.escape(word)} )" + _TOKEN
         if c == "_":
             self.pos += 1
@@ -112,16 +130,18 @@ class _Parser:
             if self.peek() != ")":
                 raise self.error("unclosed (")
             self.pos += 1
-            return f"(?P<{name}>{inner})"
+            return f"(?P<{name}>{inner})"        # needs what its inside needs (set by seq)
         if c == "[":
             self.pos += 1
-            alts = [self.seq("|]")]
+            alts, needs = [self.seq("|]")], [self.needs]
             while self.peek() == "|":
                 self.pos += 1
                 alts.append(self.seq("|]"))
+                needs.append(self.needs)
             if self.peek() != "]":
                 raise self.error("unclosed [")
             self.pos += 1
+            self.needs = frozenset.intersection(*needs)     # what every alternative needs
             return "(?:" + "|".join(alts) + ")"
         raise self.error(f"unexpected {c!r}")
 
@@ -131,10 +151,15 @@ class Pattern:
     source: str
     regex: re.Pattern
     groups: tuple[str, ...]
+    needs: frozenset = frozenset()      # pieces of code every match contains
 
     def finditer(self, tagged):
         """Matches in a tokens.Tagged sentence: (start token, end token, {capture: (i, j)})."""
-        for m in self.regex.finditer(tagged.code):
+        code = tagged.code
+        for piece in self.needs:
+            if piece not in code:
+                return
+        for m in self.regex.finditer(code):
             if m.end() == m.start():
                 continue
             i, j = tagged.token_at(m.start()), tagged.token_at(m.end() - 1) + 1
@@ -153,4 +178,4 @@ def compile_pattern(source: str) -> Pattern:
     if not body:
         raise PatternError(f"empty pattern {source!r}")
     # a match starts at a token boundary: the start of the code or after a space
-    return Pattern(source, re.compile(r"(?:(?<= )|^)" + body), tuple(p.groups))
+    return Pattern(source, re.compile(r"(?:(?<= )|^)" + body), tuple(p.groups), p.needs)

@@ -61,7 +61,7 @@ def save_document(db: sqlite_utils.Database, doc: Document, facts: Iterable[Fact
             doc_id = db["documents"].insert(row).last_pk
         rows = distinct_fact_rows(facts, extractor_version, document_id=doc_id)
         if rows:
-            db["facts"].insert_all(rows)
+            insert_rows(db, "facts", rows)
         if own:
             db.conn.execute("COMMIT")
         return doc_id, len(rows)
@@ -69,6 +69,15 @@ def save_document(db: sqlite_utils.Database, doc: Document, facts: Iterable[Fact
         if own:
             db.conn.execute("ROLLBACK")
         raise
+
+
+def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Rows of one shape (the same keys, scalar values) in one executemany: what sqlite-utils'
+    insert_all does for them, without its per-call look at the table and per-chunk SQL."""
+    cols = list(rows[0])
+    sql = (f"INSERT INTO {table} ({', '.join(f'[{c}]' for c in cols)}) "
+           f"VALUES ({', '.join('?' * len(cols))})")
+    db.conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
 
 
 def distinct_fact_rows(facts: Iterable[Fact], extractor_version: str, **link: Any) -> list[dict[str, Any]]:

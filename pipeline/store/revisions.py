@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator, Optional
 import sqlite_utils
 
 from pipeline.models import Capture, Document, Fact
-from pipeline.store.documents import distinct_fact_rows, save_document
+from pipeline.store.documents import distinct_fact_rows, insert_rows, save_document
 
 # Saved.outcome
 NEW = "new"              # a version of the document not held before
@@ -38,7 +38,7 @@ def capture_known(db: sqlite_utils.Database, url: str, archived_at: str, extract
 def _replace_facts(db: sqlite_utils.Database, revision_id: int, rows: list[dict[str, Any]]) -> None:
     db.execute("DELETE FROM revision_facts WHERE revision_id = ?", [revision_id])
     if rows:
-        db["revision_facts"].insert_all(rows)
+        insert_rows(db, "revision_facts", rows)
 
 
 def save_capture(db: sqlite_utils.Database, doc: Document, facts: Iterable[Fact], extractor_version: str,
