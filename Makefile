@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench system-deps clean
+.PHONY: setup demo test bench bench-quick system-deps clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+bench-quick: $(STAMP)
+	$(PY) -m bench --quick
 
 # Optional system packages: Tesseract (OCR of scanned PDFs) and Chromium (browser test).
 # Tests that need them skip with a reason where they are missing.
