@@ -69,3 +69,32 @@ def test_jobs_must_be_at_least_one(tmp_path):
                                       str(tmp_path / "x.sqlite"), "--jobs", "0"])
     assert result.exit_code == 2
     assert "--jobs" in result.output
+
+
+def test_a_harvest_parsing_in_two_processes_stores_the_facts_of_one(tmp_path):
+    from pipeline.harvest.crawler import harvest
+    from tests.servers import FaultServer, article, listing
+    from tests.test_crawl import sf_for, source
+    from tests.test_reprocess import TEXT
+
+    def facts(db: str) -> list[tuple]:
+        conn = sqlite3.connect(db)
+        try:
+            return conn.execute("SELECT d.url, f.subject, f.metric, f.year, f.kind, f.value, f.total, f.evidence "
+                                "FROM facts f JOIN documents d ON d.id = f.document_id ORDER BY 1, 2, 3, 4, 5, 6"
+                                ).fetchall()
+        finally:
+            conn.close()
+
+    pages = [f"/bai-viet/dti-{n}-post{n}.html" for n in range(1, 7)]
+    with FaultServer() as srv:
+        srv.page("/robots.txt", "", content_type="text/plain")
+        for n, page in enumerate(pages, 1):
+            srv.page(page, article(f"Lào Cai và DTI {n}", TEXT.replace("14/34", f"{n}/34")))
+        srv.page("/tin-tuc", listing(pages))
+        for jobs in (1, 2):
+            summary = harvest(sf_for(source(srv)), [source(srv)], str(tmp_path / f"j{jobs}.sqlite"), jobs=jobs)
+            assert summary.exit_code == 0 and summary.totals().new_documents == len(pages)
+    one = facts(str(tmp_path / "j1.sqlite"))
+    assert len(one) >= len(pages)
+    assert facts(str(tmp_path / "j2.sqlite")) == one

@@ -243,6 +243,8 @@ INSERT INTO revision_facts(revision_id, {_FACT_LIST})
 #   reference_facts_key  audit_reference, coverage: the official figure of one question
 #   fact_claims_answers  sources_disagree, dti_rankings: a question's answers read from the index
 #                      alone (it replaces fact_claims_group, its prefix)
+#   facts_subject_latest  targets_vs_actuals: a subject's latest achieved figure from the index
+#                      alone (it replaces facts_subject_metric, its prefix)
 OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe",
              "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
 
@@ -266,6 +268,9 @@ CREATE INDEX IF NOT EXISTS facts_by_metric ON facts(metric, subject_type, is_tar
 CREATE INDEX IF NOT EXISTS reference_facts_key ON reference_facts(subject, metric, kind, year);
 CREATE INDEX IF NOT EXISTS fact_claims_answers ON fact_claims(group_key, documents, value, total, scale);
 DROP INDEX IF EXISTS fact_claims_group;
+CREATE INDEX IF NOT EXISTS facts_subject_latest ON facts(subject, metric, is_target, year, subject_type, kind,
+  document_id);
+DROP INDEX IF EXISTS facts_subject_metric;
 ANALYZE;
 """
 
