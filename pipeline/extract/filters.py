@@ -152,6 +152,9 @@ def not_group_lead(tagged: Tagged, cand: Candidate) -> bool:
     """'5 cơ quan dẫn đầu', 'các địa phương dẫn đầu': a leading group, not a first place."""
     i = cand.span[0]
     toks = tagged.tokens
+    # 'giữa địa phương đứng đầu và đứng cuối': the second of two coordinated places reads as the first
+    while i > 1 and toks[i - 1].text.lower() == "và" and toks[i - 2].has("rank1", "last_place"):
+        i -= 2
     if i > 0 and toks[i - 1].text.lower() in ("nhóm", "khối", "tốp", "top"):
         return False
     k = i - 1
