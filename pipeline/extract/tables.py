@@ -76,6 +76,9 @@ def _caption_metric(caption: str) -> Optional[tuple[str, str]]:
     m = _CAPTION_FRAME.match(caption or "")
     if not m or not m.group(0).strip():
         return None
+    body = re.sub(r"^\s*[\dIVX]+[.)]\s*", "", caption)     # '1. Chỉ số và xếp hạng …': a numbered title
+    if len(body.split()) > 30 or re.search(r"[.;:]\s+\S", body):
+        return None      # a paragraph leading into the table, not a title naming its quantity
     phrase = _CAPTION_TAIL.sub("", caption[m.end():]).strip(" :.-")
     if len(phrase.split()) < 3:
         return None
@@ -121,6 +124,9 @@ def table_facts(doc: Document, table: Table, ctx: DocContext, version: str, grou
         return []
     context = " ".join([table.caption or "", ctx.title])
     named = next((m for m in find_metrics(table.caption or "") if m.vocab), None)
+    if rank_col is not None:
+        # 'Xếp hạng DTI': the rank column names its index, whatever the caption says
+        named = next((m for m in find_metrics(header[rank_col]) if m.vocab), None) or named
     caption_metric = _caption_metric(table.caption) if named is None else None
     table_metric = named.id if named else caption_metric[0] if caption_metric else ("dti" if ctx.dti_doc else None)
     table_phrase = named.phrase if named else caption_metric[1] if caption_metric else None
