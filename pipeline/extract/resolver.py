@@ -306,6 +306,11 @@ class Resolver:
             due = v.year_near(c.tok, ("plain", "deadline", "month"))
             if due:
                 return due.year, "clause"
+            # 'đến năm 2030 …; kinh tế số chiếm 35% GRDP; 100% xã …': goals listed after their due year
+            before = [y for y in v.years if y.role == "deadline" and y.tok < c.tok and
+                      v.paren[y.tok] <= v.paren[c.tok]]      # not '(đến năm 2030 đạt 20%)', an aside
+            if before:
+                return before[-1].year, "deadline_before"
         then = frames.then_year(v, c.tok)
         if then:
             return then, "compare_then"
