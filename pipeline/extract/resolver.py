@@ -63,7 +63,8 @@ class Resolver:
         if prev is not None and phrases.goal_of_figure_before(v, i) is not None:
             return [prev[0]], "goal_of_previous"     # 'Khối bộ, ngành đạt 63,47% (mục tiêu 70%)'
         if c.kind in ("score", "percent", "count") and self._aggregate(c, v):
-            if self.ctx.province and (phrases.internal_units(v, c.tok) or not phrases.national_scope(v, c.tok)):
+            if self.ctx.province and not c.notes.get("nation_goes_on") and \
+                    (phrases.internal_units(v, c.tok) or not phrases.national_scope(v, c.tok)):
                 return [self._province_self()], "aggregate_local"
             return [NATION], "aggregate"
         if c.kind == "count" and self._counts_units(v, i):
@@ -170,6 +171,13 @@ class Resolver:
             return True
         prev = v.prev_figure(c.tok)
         if prev is not None and c.notes.get("prev_aggregate") and not v.has_between(prev, i, "SUBJ", "self_ref"):
+            c.notes["nation_goes_on"] = True      # the figure before was the nation's: so is this one
+            return True
+        # 'DTI bình quân đạt 0,6961. Cả ba trụ cột đều đi lên: Chính quyền số đạt 0,7582 …': the
+        # averages go on in the next sentence of the paragraph while it names no one
+        if self.state.aggregate_paragraph == v.t.paragraph and c.kind in ("score", "percent") and \
+                not v.has_between(0, len(v.toks), "SUBJ", "self_ref"):
+            c.notes["nation_goes_on"] = True
             return True
         return False
 
