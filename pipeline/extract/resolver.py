@@ -105,6 +105,9 @@ class Resolver:
                     if first is not None:
                         return [first, toks[k].ref], "coordination"
             return [toks[k].ref], "clause_before"
+        members = phrases.members_after(v, i) if not before else []
+        if members:
+            return [toks[k].ref for k in members], "members_after"
         if own:
             return self._anaphora(v.t.paragraph, toks[own[-1]].text.lower()), "anaphora"
         recent = self.state.recent_subject(v.t.paragraph)
