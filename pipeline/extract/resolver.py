@@ -251,7 +251,9 @@ class Resolver:
                                    if v.toks[k].has("METRIC")), None)
             return about, "about_after"
         toks = v.toks
-        before = [k for k in range(0, c.span[0]) if toks[k].has("METRIC")]
+        # a pattern may open on the metric it follows ('chỉ số Nguồn nhân lực (HCI) đạt 0,7603')
+        opening = c.span[0] + 1 if toks[c.span[0]].has("METRIC") else c.span[0]
+        before = [k for k in range(0, opening) if toks[k].has("METRIC")]
         measured = phrases.measured_before(v, c)
         if measured is not None and before and toks[before[-1]].ref.id in domain.PERCENT_INDICES:
             measured = None
