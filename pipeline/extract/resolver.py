@@ -176,6 +176,14 @@ class Resolver:
         if prev is not None and c.notes.get("prev_aggregate") and not v.has_between(prev, i, "SUBJ", "self_ref"):
             c.notes["nation_goes_on"] = True      # the figure before was the nation's: so is this one
             return True
+        # 'giá trị trung bình cả nước của 3 trụ cột đều tăng: Chính quyền số đạt 0,7240; …': an
+        # average heading a colon list holds for the figures of the list
+        colon = [k for k in range(0, c.tok) if v.toks[k].has("colon")]
+        if colon and c.kind in ("score", "percent"):
+            heads = [k for k in range(0, colon[-1]) if v.toks[k].has("aggregate")]
+            if heads and not v.has_between(heads[-1], c.tok, "SUBJ", "self_ref"):
+                c.notes["nation_goes_on"] = True
+                return True
         # 'DTI bình quân đạt 0,6961. Cả ba trụ cột đều đi lên: Chính quyền số đạt 0,7582 …': the
         # averages go on in the next sentence of the paragraph while it names no one
         if self.state.aggregate_paragraph == v.t.paragraph and c.kind in ("score", "percent") and \
