@@ -67,6 +67,8 @@ class Resolver:
                     (phrases.internal_units(v, c.tok) or not phrases.national_scope(v, c.tok)):
                 return [self._province_self()], "aggregate_local"
             return [NATION], "aggregate"
+        if c.kind == "percent" and self._share_of_provinces(v, i):
+            return [NATION], "national_units"
         if c.kind == "count" and self._counts_units(v, i):
             region = [k for k in range(v.clause_start(i), i) if toks[k].has("REGION")]
             if region:
@@ -135,6 +137,16 @@ class Resolver:
         nxt = v.toks[i + 1] if i + 1 < len(v.toks) else None
         return nxt is not None and nxt.text.lower() in ("tỉnh", "tỉnh thành", "tỉnh thành phố", "tỉnh/thành",
                                                         "tỉnh/thành phố", "bộ", "bộ ngành", "địa phương", "quốc gia")
+
+    @staticmethod
+    def _share_of_provinces(v: SentenceView, i: int) -> bool:
+        """'100% bộ, tỉnh đều có chỉ số tăng': a share of the country's provinces or ministries is
+        the nation's figure (a share of 'xã' or 'sở' stays the province's)."""
+        k = i + 1
+        if k < len(v.toks) and v.toks[k].text.lower() in ("các", "số"):
+            k += 1
+        return k < len(v.toks) and v.toks[k].text.lower() in ("tỉnh", "tỉnh thành", "tỉnh thành phố", "tỉnh/thành",
+                                                               "tỉnh/thành phố", "bộ", "bộ ngành")
 
     def _anaphora(self, paragraph: int, word: str = "") -> list[SubjectMention]:
         recent = self.state.recent_subject(paragraph)
