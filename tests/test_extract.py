@@ -150,3 +150,28 @@ def test_percentages_by_level_are_paired_with_their_level():
     phrases = {f.value: f.metric_phrase for f in fs if f.kind == "percent"}
     assert "cấp tỉnh" in phrases[100] and "cấp huyện" in phrases[97.5] and "cấp xã" in phrases[91.2]
     assert all("chữ ký số" in p for p in phrases.values())
+
+
+def _table_doc(caption, rows, title="Xếp hạng DTI năm 2022"):
+    lines = [" | ".join(r) for r in rows]
+    text = title + "\n\n" + caption + "\n\n" + "\n".join(lines)
+    spans, pos = [(0, 0)], len(title) + len(caption) + 4
+    for line in lines:
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return Document(url="test:", text=text, title=title,
+                    tables=[Table(rows=rows, row_spans=spans[1:], caption=caption)])
+
+
+@pytest.mark.parametrize("extra_row,expected", [(False, 3), (True, None)])
+def test_table_captioned_as_a_leading_group_gives_each_row_membership(extra_row, expected):
+    rows = [["Xếp hạng", "Tỉnh, thành phố", "Giá trị DTI"], ["1", "Đà Nẵng", "0,6688"],
+            ["2", "Quảng Ninh", "0,6207"], ["3", "Cần Thơ", "0,6098"]]
+    if extra_row:
+        rows.append(["4", "Lạng Sơn", "0,6025"])      # four rows: the caption's group is not the table
+    fs = extract(_table_doc("Xếp hạng DTI năm 2022 (3 địa phương dẫn đầu)", rows))
+    tops = sorted((f.subject, f.value) for f in fs if f.kind == "top_n")
+    if expected is None:
+        assert tops == []
+    else:
+        assert tops == [("Cần Thơ", 3), ("Quảng Ninh", 3), ("Đà Nẵng", 3)]
