@@ -149,6 +149,8 @@ class Resolver:
                                                                "tỉnh/thành phố", "bộ", "bộ ngành")
 
     def _anaphora(self, paragraph: int, word: str = "") -> list[SubjectMention]:
+        if word == "thủ đô":
+            return [SubjectMention(-1, -1, "Hà Nội", "province")]     # 'Thủ đô' names one city
         recent = self.state.recent_subject(paragraph)
         # 'Tỉnh đã kết nối …' after a district's figures: 'tỉnh' names a province, not the district
         fits = word not in ("tỉnh", "tỉnh nhà", "tỉnh ta") or (recent is not None and recent.type == "province")
