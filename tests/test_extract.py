@@ -175,3 +175,11 @@ def test_table_captioned_as_a_leading_group_gives_each_row_membership(extra_row,
         assert tops == []
     else:
         assert tops == [("Cần Thơ", 3), ("Quảng Ninh", 3), ("Đà Nẵng", 3)]
+
+
+def test_a_heading_restating_its_paragraphs_figure_is_one_fact_with_the_paragraphs_year():
+    body = ("Bắc Kạn: Từ cuối bảng lên thứ 49\n"
+            "Sau khi xếp cuối bảng 63 tỉnh, thành phố trong DTI 2022, Bắc Kạn đã vươn lên thứ 49 trong DTI 2023.")
+    ranks = [(f.value, f.year, f.total) for f in facts(body, title="Tin vắn chuyển đổi số") if f.kind == "rank"
+             and f.value == 49]
+    assert ranks == [(49, 2023, 63)]

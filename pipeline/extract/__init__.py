@@ -140,6 +140,16 @@ def _same_year_as_rank(facts: list[Fact]) -> None:
                 f.provenance["year"] = "rank"
 
 
+def _is_heading(s, text: str) -> bool:
+    """A short line with no closing punctuation, over a paragraph of its own ('Bắc Kạn: Từ cuối bảng
+    lên thứ 49'): a heading, which restates a figure its paragraph states in full."""
+    line_end = text.find("\n", s.end)
+    line = text[text.rfind("\n", 0, s.start) + 1:line_end if line_end >= 0 else len(text)]
+    nxt = text[line_end + 1:text.find("\n", line_end + 1)] if line_end >= 0 else ""
+    return line.strip() == s.text.strip() and not re.search(r"[.!?…:;]\s*$", line) and \
+        len(line.split()) <= 16 and len(nxt.split()) > len(line.split())
+
+
 def extract(doc: Document) -> list[Fact]:
     """Every fact the document states, one per distinct figure."""
     if not doc.text.strip():
@@ -190,6 +200,9 @@ def extract(doc: Document) -> list[Fact]:
                 prev_metric = (last.metric, last.metric_phrase)
             sentence_facts.extend(got)
         _same_year_as_rank(sentence_facts)
+        if _is_heading(s, doc.text):
+            for f in sentence_facts:
+                f.provenance["heading"] = s.paragraph
         announced = _announced_list(view, ctx, s.paragraph)
         if announced is not None:
             state.pending = announced

@@ -132,7 +132,8 @@ def sentence_frame(v: SentenceView) -> Optional[float]:
     """A ranking size the sentence frames its ranks with: 'bảng xếp hạng 34 tỉnh', 'sau sáp nhập'."""
     toks = v.toks
     for k, t in enumerate(toks):
-        if t.has("ranking_frame") or t.text.lower() in ("bảng", "trong", "giữa"):
+        # 'bảng xếp hạng 34 tỉnh', 'trong 63 tỉnh', 'xếp cuối bảng 63 tỉnh, thành phố'
+        if t.has("ranking_frame") or t.text.lower() in ("bảng", "trong", "giữa") or t.text.lower().endswith(" bảng"):
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             if nxt is not None and nxt.text.lower() == "của" and k + 2 < len(toks):
                 k, nxt = k + 1, toks[k + 2]
