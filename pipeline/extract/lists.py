@@ -249,6 +249,9 @@ def _members_before(v: SentenceView, toks: list[Token], c) -> list[Candidate]:
         j = t.i + 1
         if toks[j].text.lower() in ("những", "các"):
             j += 1
+        stated = None      # 'A, B và C là ba địa phương có DTI thấp nhất'
+        if toks[j].has("NUM", "NUMWORD") and toks[j].has("int") and j + 1 < len(toks):
+            stated, j = toks[j].value, j + 1
         if not toks[j].has("group_noun"):
             continue
         lead = next((x for x in toks[j + 1:j + 4] if x.has("lead_adj", "rank1", "trail_adj", "last_place")), None)
@@ -268,7 +271,7 @@ def _members_before(v: SentenceView, toks: list[Token], c) -> list[Candidate]:
             elif not (x.has("comma", "semi") or x.text.lower() == "và"):
                 break
             k -= 1
-        if len(members) < 2:
+        if len(members) < 2 or (stated is not None and stated != len(members)):
             continue
         if lead.has("trail_adj", "last_place"):
             cand = _cand(c, "bottom_n", len(members), lead.i, (members[0].i, lead.i + 1), subjects=[m.ref for m in members],

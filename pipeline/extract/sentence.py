@@ -95,8 +95,11 @@ class SentenceView:
         if sm is None or getattr(sm, "attribution", False):
             return False
         before = self.toks[max(0, i - 3):i]
+        ranks_next = i + 1 < len(self.toks) and self.toks[i + 1].has("rank1", "rank_verb", "last_place")
         for n, b in enumerate(before):
             if b.has("attribution") and not any(x.has("comma") for x in before[n + 1:]):
+                if b.text.lower() in ("do", "bởi") and ranks_next:
+                    continue                 # 'chỉ số … do TP. Hồ Chí Minh đứng đầu': the one ranked
                 return False                 # 'theo Sở …', 'do Bộ … tổ chức': a source
         head = self.t.text[:tok.start - self.t.offset].lower().rstrip()
         if re.search(r"(?:thứ trưởng|bộ trưởng|giám đốc|chủ tịch|đại diện|lãnh đạo|phó|cục trưởng|viện trưởng|"
