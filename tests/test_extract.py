@@ -183,3 +183,19 @@ def test_a_heading_restating_its_paragraphs_figure_is_one_fact_with_the_paragrap
     ranks = [(f.value, f.year, f.total) for f in facts(body, title="Tin vắn chuyển đổi số") if f.kind == "rank"
              and f.value == 49]
     assert ranks == [(49, 2023, 63)]
+
+
+def test_an_aside_between_dashes_keeps_its_year_to_itself():
+    fs = facts("Năm 2022, Ninh Bình - địa phương từng đứng thứ 6 năm 2021 - đã tụt 15 bậc, xuống thứ 21.")
+    assert has(fs, subject="Ninh Bình", kind="rank", value=21, year=2022)
+    assert has(fs, subject="Ninh Bình", kind="rank_change", value=-15, year=2022)
+
+
+@pytest.mark.parametrize("sentence,year", [
+    ("Năm 2022, Thái Nguyên giữ nguyên vị trí thứ 8 như năm trước.", 2022),     # 'như năm trước' compares
+    ("Năm 2021, Quảng Ninh đứng thứ 4, như vậy năm 2022 tỉnh đã xếp thứ 3.", 2022),  # 'như vậy' compares nothing
+])
+def test_a_year_compared_with_is_not_the_figures_year(sentence, year):
+    fs = facts(sentence)
+    assert any(f.kind == "rank" and f.year == year and f.value in (8, 3) for f in fs), \
+        [(f.kind, f.value, f.year) for f in fs]

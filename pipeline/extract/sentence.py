@@ -38,7 +38,8 @@ class SentenceView:
     # ---------------------------------------------------------------- structure
     @cached_property
     def paren(self) -> list[int]:
-        """Parenthesis depth of each token."""
+        """Parenthesis depth of each token; an aside between two dashes ('Ninh Bình - địa phương
+        từng đứng thứ 6 năm 2021 - đã tụt 15 bậc') counts as a parenthesis."""
         depth, out = 0, []
         for tok in self.toks:
             if tok.has("lpar"):
@@ -49,6 +50,12 @@ class SentenceView:
                 out.append(depth)
             else:
                 out.append(depth)
+        dashes = [t.i for t in self.toks if t.text in ("-", "–", "—") and
+                  not (t.i > 0 and self.toks[t.i - 1].has(*FIGURES)) and
+                  not (t.i + 1 < len(self.toks) and self.toks[t.i + 1].has(*FIGURES))]
+        for a, b in zip(dashes[0::2], dashes[1::2]):
+            for k in range(a + 1, b):
+                out[k] += 1
         return out
 
     def clause_start(self, i: int, stops=("semi", "colon", "period")) -> int:
