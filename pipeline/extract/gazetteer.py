@@ -274,7 +274,8 @@ def _body_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, tuple[str, str]]
     """Ministries, central agencies and companies (bodies.yaml) under every written form: full
     names case-insensitively, abbreviations as written."""
     forms: dict[str, tuple[str, str]] = {}
-    for section, kind in (("ministries", "ministry"), ("agencies", "agency"), ("companies", "other")):
+    for section, kind in (("ministries", "ministry"), ("agencies", "agency"), ("companies", "other"),
+                          ("countries", "country")):
         for entry in _bodies().get(section) or []:
             for form in [entry["name"]] + list(entry.get("aliases") or []):
                 for v in tone_variants(form):
