@@ -112,6 +112,8 @@ class SentenceView:
         if re.search(r"(?:thứ trưởng|bộ trưởng|giám đốc|chủ tịch|đại diện|lãnh đạo|phó|cục trưởng|viện trưởng|"
                      r"trưởng phòng|phát ngôn|ông|bà|theo)$", head):
             return False                     # 'Thứ trưởng Bộ TTTT …', 'lãnh đạo Sở …': a speaker
+        if i > 0 and self.toks[i - 1].text.lower() in ("thuộc", "trực thuộc"):
+            return False                     # 'cơ quan quản lý Nhà nước thuộc UBND tỉnh': a locator
         if i > 0 and self.toks[i - 1].has("lpar") and i > 1 and self.toks[i - 2].has("SUBJ"):
             return False                     # 'phường Ninh Sơn (thành phố Tây Ninh)': a locator
         if i > 0 and self.toks[i - 1].has("lpar") and self.paren[i] and i + 1 < len(self.toks) \
