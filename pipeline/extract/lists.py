@@ -84,6 +84,12 @@ def respectively(tagged: Tagged, state, c) -> list[Candidate]:
                     out.append(_cand(c, "rank", a + n, m.i, (t.i, m.i + 1), subjects=[m.ref],
                                      claims=frozenset({m.i} | ends)))
                 continue
+        paired = _places_then_names(v, t.i)
+        if paired:
+            for place, (fig, subj) in paired:
+                out.append(_cand(c, "rank", place, subj.i, (t.i, subj.i + 1), subjects=[subj.ref],
+                                 claims=frozenset({subj.i, fig.i})))
+            continue
         lead = _leading_places(v, t.i)
         if lead is not None and len(left_subjects) == lead[0] >= 2:
             n, tok = lead
@@ -120,6 +126,27 @@ def respectively(tagged: Tagged, state, c) -> list[Candidate]:
                                  total=fig.value2 if kind == "rank" else None,
                                  scale=fig.value2 if kind == "score" else None))
     return out
+
+
+def _places_then_names(v: SentenceView, i: int) -> list:
+    """'xếp thứ 2 và 3 lần lượt là Sở Tài chính với 379,34 điểm và Sở Kế hoạch và Đầu tư với …':
+    places listed before 'lần lượt', the subjects after it (each may carry its own score)."""
+    toks = v.toks
+    a = v.clause_start(i, ("semi", "period", "colon"))
+    ords = [k for k in range(a, i) if toks[k].has("ORD")]
+    if not ords:
+        return []
+    places = [toks[ords[-1]]]
+    for k in range(ords[-1] + 1, i):
+        x = toks[k]
+        if x.has("NUM", "ORD") and x.has("int") and x.value is not None:
+            places.append(x)
+        elif not (x.has("comma") or x.text.lower() == "và"):
+            return []
+    names = [k for k in range(i + 1, v.clause_end(i)) if toks[k].has("SUBJ") and v.is_subject(k)]
+    if len(places) < 2 or len(names) != len(places):
+        return []
+    return [(int(f.value), (f, toks[n])) for f, n in zip(places, names)]
 
 
 def _leading_places(v: SentenceView, i: int) -> Optional[tuple[int, int]]:
