@@ -199,3 +199,13 @@ def test_a_year_compared_with_is_not_the_figures_year(sentence, year):
     fs = facts(sentence)
     assert any(f.kind == "rank" and f.year == year and f.value in (8, 3) for f in fs), \
         [(f.kind, f.value, f.year) for f in fs]
+
+
+def test_a_ministrys_place_out_of_its_group_sizes_the_groups_next_ranks():
+    fs = facts("Năm 2023, Bộ Tài chính xếp thứ 2/17 bộ, ngành có cung cấp dịch vụ công. "
+               "Vị trí dẫn đầu thuộc về Bộ Kế hoạch và Đầu tư; Ngân hàng Nhà nước Việt Nam và Bộ Tư pháp "
+               "lần lượt xếp thứ 3 và 4. Chỉ 12/89 bộ, tỉnh đạt DTI từ 0,5 trở lên.",
+               title="Chuyển đổi số cấp bộ năm 2023")
+    ranks = sorted((f.subject, f.value, f.total) for f in fs if f.kind == "rank")
+    assert ranks == [("Bộ Kế hoạch và Đầu tư", 1, 17), ("Bộ Tài chính", 2, 17), ("Bộ Tư pháp", 4, 17),
+                     ("Ngân hàng Nhà nước Việt Nam", 3, 17)]

@@ -180,7 +180,8 @@ def extract(doc: Document) -> list[Fact]:
         # 'Nếu quy đổi theo 63 tỉnh, Bắc Ninh xếp thứ 7/63': a size its own ranks state frames nothing else
         own = {t.value2 for t in view.toks if t.has("FRAC", "ORD") and t.value2}
         for frame in frames:
-            if frame.total not in own:
+            # the 34/63 question is the provinces' own: a ministry's '2/17' sizes its group
+            if frame.total not in own or frame.group not in (None, "province"):
                 state.open_frame(frame)
                 named_groups.append(frame)
         sizes.extend(size for size in _ranking_sizes(view, ctx) if size[0] not in own)
