@@ -128,6 +128,36 @@ def respectively(tagged: Tagged, state, c) -> list[Candidate]:
     return out
 
 
+@construction("ordinal_list")
+def ordinal_list(tagged: Tagged, state, c) -> list[Candidate]:
+    """'Thanh Hoá, Điện Biên và Hà Tĩnh giữ các vị trí thứ 5, 6, 7': the places an explicit list of
+    ordinals names, paired in order with the subjects before it (as many of each)."""
+    v = SentenceView(tagged)
+    toks = tagged.tokens
+    out = []
+    for t in toks:
+        if not t.has("ORD") or t.value is None:
+            continue
+        places = [t]
+        for k in range(t.i + 1, len(toks)):
+            x = toks[k]
+            if x.has("NUM", "ORD") and x.has("int") and x.value is not None:
+                places.append(x)
+            elif not (x.has("comma") or x.text.lower() == "và"):
+                break
+        if len(places) < 2 or any(b.value != a.value + 1 for a, b in zip(places, places[1:])):
+            continue
+        a = v.clause_start(t.i, ("semi", "period", "colon"))
+        before = [k for k in v.subjects if a <= k < t.i]
+        chain = v.coordination(before[-1]) if before else []
+        if len(chain) != len(places) or any(x.has("respectively") for x in toks[chain[-1]:t.i]):
+            continue       # 'lần lượt' lists are list.respectively's
+        for fig, subj in zip(places, chain):
+            out.append(_cand(c, "rank", fig.value, fig.i, (chain[0], places[-1].i + 1), subjects=[toks[subj].ref],
+                             claims=frozenset({fig.i})))
+    return out
+
+
 def _places_then_names(v: SentenceView, i: int) -> list:
     """'xếp thứ 2 và 3 lần lượt là Sở Tài chính với 379,34 điểm và Sở Kế hoạch và Đầu tư với …':
     places listed before 'lần lượt', the subjects after it (each may carry its own score)."""
