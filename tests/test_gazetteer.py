@@ -64,3 +64,10 @@ def test_nfd_text_finds_the_same_subjects_after_normalisation():
 def test_document_province_from_title_and_opening():
     assert document_province("Lào Cai đứng thứ 14", "Tỉnh Lào Cai xếp thứ 14/34; Hà Nội dẫn đầu.") == "Lào Cai"
     assert document_province("Bảng xếp hạng", "Hà Nội và Huế") is None
+
+
+def test_a_districts_committee_is_the_district_in_one_mention():
+    from pipeline.extract.gazetteer import find_subjects
+    found = find_subjects("UBND quận Thanh Khê, UBND quận Hải Châu và UBND huyện Hòa Vang", "Đà Nẵng")
+    assert [(s.name, s.type, s.start) for s in found] == [
+        ("quận Thanh Khê", "district", 0), ("quận Hải Châu", "district", 21), ("huyện Hòa Vang", "district", 43)]

@@ -334,6 +334,8 @@ def _bare_members(text: str, default_province: Optional[str]) -> list[SubjectMen
             name = _spaces(n.group())
             if canonical_province(name) or name.split()[0].lower() in ("tỉnh", "thành", "tp", "huyện", "quận"):
                 continue      # 'huyện A và tỉnh B': the list has left the unit noun
+            if name.isupper():
+                continue      # 'quận A, UBND quận B': an abbreviation ('UBND', 'HĐND') names no unit
             a = m.start("list") + n.start()
             out.append(SubjectMention(a, a + len(n.group()), f"{noun} {name}", kind, default_province))
     return out
@@ -437,7 +439,16 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
         if all(s.end <= k.start or s.start >= k.end for k in kept):
             kept.append(s)
     kept.sort(key=lambda s: s.start)
+    for s in kept:
+        # 'UBND quận Hải Châu': the district's committee is the district, in one mention
+        m = _COMMITTEE_BEFORE.search(text, 0, s.start)
+        if s.type == "district" and m and m.end() == s.start and \
+                all(k.end <= m.start() or k is s for k in kept if k.start < s.start):
+            s.start = m.start()
     return kept
+
+
+_COMMITTEE_BEFORE = re.compile(r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+$")
 
 
 def document_province(title: str, text: str) -> Optional[str]:

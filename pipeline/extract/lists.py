@@ -311,7 +311,7 @@ def _members_before(v: SentenceView, toks: list[Token], c) -> list[Candidate]:
             stated, j = toks[j].value, j + 1
         if not toks[j].has("group_noun"):
             continue
-        lead = next((x for x in toks[j + 1:j + 4] if x.has("lead_adj", "rank1", "trail_adj", "last_place")), None)
+        lead = next((x for x in toks[j + 1:j + 7] if x.has("lead_adj", "rank1", "trail_adj", "last_place")), None)
         if lead is None:
             continue
         members = []
