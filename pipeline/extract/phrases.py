@@ -432,3 +432,15 @@ def members_after(v: SentenceView, i: int) -> list[int]:
                 return v.coordination(j)
             return []
     return []
+
+
+def year_described(v: SentenceView, i: int) -> Optional[int]:
+    """'so với năm 2022 - năm tỉnh đứng ở vị trí cuối cùng': a clause set after a year by '- năm'
+    describes that year; the figure at token i inside it is of that year."""
+    toks = v.toks
+    for k in range(i - 3, -1, -1):
+        if toks[k].has("YEAR") and toks[k + 1].text in ("-", "–", "—") and toks[k + 2].text.lower() == "năm":
+            if not any(t.has("YEAR", "semi", "period") for t in toks[k + 3:i]):
+                return int(toks[k].value)
+            return None
+    return None

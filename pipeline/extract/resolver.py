@@ -335,6 +335,9 @@ class Resolver:
              target: bool) -> tuple[Optional[int], str]:
         if c.year is not None:
             return c.year, "construction"
+        described = phrases.year_described(v, c.tok)
+        if described:
+            return described, "apposition"
         if c.notes.get("pending") and self.state.pending is not None and self.state.pending.year:
             return self.state.pending.year, "list_heading"
         if target:
