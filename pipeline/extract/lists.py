@@ -23,13 +23,13 @@ def _value_list(v: SentenceView, start: int, tags=FIGURES) -> list[Token]:
         t = v.toks[k]
         if t.has(*tags) and t.value is not None:
             out.append(t)
-        elif t.has("comma", "semi") or t.text.lower() in ("và", "&") or t.has("point_unit", "ORD") or \
+        elif t.has("comma", "semi") or t.text.lower() in ("và", "&", "đến", "tới") or t.has("point_unit", "ORD") or \
                 t.text.lower() in ("thứ", "điểm", "hạng"):
             pass
         elif out:
             break
         elif t.has("copula", "colon", "respectively", "rank_verb", "rank_noun", "score_verb", "score_noun", "tie") or \
-                t.text.lower() in ("là", "đạt", "xếp", "với", "ở", "giá", "trị", "các", "giữ"):
+                t.text.lower() in ("là", "đạt", "xếp", "với", "ở", "giá", "trị", "các", "giữ", "từ"):
             pass
         else:
             break
@@ -84,6 +84,11 @@ def respectively(tagged: Tagged, state, c) -> list[Candidate]:
                     out.append(_cand(c, "rank", a + n, m.i, (t.i, m.i + 1), subjects=[m.ref],
                                      claims=frozenset({m.i} | ends)))
                 continue
+        fronted = _fronted_values(v, left_subjects)
+        for s_, fig in fronted:
+            kind_ = "percent" if fig.has("PCT") else "score"
+            out.append(_cand(c, kind_, fig.value, fig.i, (fig.i, t.i), subjects=[s_.ref], claims=frozenset({fig.i}),
+                             qualifier=fig.qualifier))
         paired = _places_then_names(v, t.i)
         if paired:
             for place, (fig, subj) in paired:
@@ -156,6 +161,18 @@ def ordinal_list(tagged: Tagged, state, c) -> list[Candidate]:
             out.append(_cand(c, "rank", fig.value, fig.i, (chain[0], places[-1].i + 1), subjects=[toks[subj].ref],
                              claims=frozenset({fig.i})))
     return out
+
+
+def _fronted_values(v: SentenceView, subjects: list[Token]) -> list:
+    """'Với 0,5064 điểm và 0,4880 điểm, Ninh Bình và Thanh Hóa lần lượt đứng thứ 6 và 12': values
+    fronted before the subjects 'lần lượt' pairs, as many as they are; (subject, figure) pairs."""
+    toks = v.toks
+    if len(subjects) < 2 or not toks or toks[0].text.lower() != "với":
+        return []
+    figs = [t for t in toks[1:subjects[0].i] if t.has("NUM", "PCT") and t.value is not None]
+    if len(figs) != len(subjects) or not toks[subjects[0].i - 1].has("comma"):
+        return []
+    return list(zip(subjects, figs))
 
 
 def _places_then_names(v: SentenceView, i: int) -> list:
