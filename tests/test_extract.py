@@ -209,3 +209,10 @@ def test_a_ministrys_place_out_of_its_group_sizes_the_groups_next_ranks():
     ranks = sorted((f.subject, f.value, f.total) for f in fs if f.kind == "rank")
     assert ranks == [("Bộ Kế hoạch và Đầu tư", 1, 17), ("Bộ Tài chính", 2, 17), ("Bộ Tư pháp", 4, 17),
                      ("Ngân hàng Nhà nước Việt Nam", 3, 17)]
+
+
+def test_tinh_after_a_source_that_names_its_province_is_that_province():
+    fs = facts("Năm 2021, Bắc Giang xếp thứ 12. Theo Sở Thông tin và Truyền thông Bắc Ninh, tỉnh hiện cung cấp "
+               "hơn 1.250 dịch vụ công trực tuyến mức độ 4.", title="Top 10 DTI 2021")
+    assert has(fs, kind="count", subject="Bắc Ninh", value=1250)
+    assert not has(fs, kind="count", subject="Bắc Giang")

@@ -111,6 +111,12 @@ class Resolver:
         if members:
             return [toks[k].ref for k in members], "members_after"
         if own:
+            # 'Theo Sở Thông tin và Truyền thông Bắc Ninh, tỉnh hiện cung cấp …': the province the
+            # source names is the one 'tỉnh' refers to
+            named = [k for k in range(0, own[-1]) if toks[k].has("SUBJ") and toks[k].ref.type == "agency" and
+                     toks[k].ref.province and toks[k].ref.province in toks[k].text]
+            if named and toks[own[-1]].text.lower() in ("tỉnh", "thành phố", "tỉnh này", "thành phố này"):
+                return [SubjectMention(-1, -1, toks[named[-1]].ref.province, "province")], "anaphora"
             return self._anaphora(v.t.paragraph, toks[own[-1]].text.lower()), "anaphora"
         recent = self.state.recent_subject(v.t.paragraph)
         if recent is not None and c.notes.get("continues"):
