@@ -414,7 +414,7 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
             continue
         before = text[max(0, m.start() - 30):m.start()].lower()
         after = text[m.start() + len(name):m.start() + len(name) + 30].lower()
-        attribution = bool(re.search(r"(của|theo|do|bởi|từ|tại|cùng|được|vừa\s+được)\s*$", before)) or \
+        attribution = bool(re.search(_SOURCE_BEFORE, before)) or \
             bool(re.match(r"\s*(?:vừa\s+|đã\s+|chính\s+thức\s+)?(?:công\s+bố|ban\s+hành|tổ\s+chức|đánh\s+giá\s+và)", after))
         found.append(SubjectMention(m.start(), m.start() + len(name), expand_units(name), "ministry", None,
                                     attribution))
@@ -426,7 +426,7 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
         before = text[max(0, b.start - 30):b.start].lower()
         after = text[b.end:b.end + 30].lower()
         b.attribution = b.type == "ministry" and (
-            bool(re.search(r"(của|theo|do|bởi|từ|tại|cùng|được|vừa\s+được)\s*$", before)) or
+            bool(re.search(_SOURCE_BEFORE, before)) or
             bool(re.match(r"\s*(?:\([^)]*\)\s*)?(?:vừa\s+|đã\s+|chính\s+thức\s+)?(?:công\s+bố|ban\s+hành|tổ\s+chức|"
                           r"đánh\s+giá\s+và|phối\s+hợp|cho\s+biết|chủ\s+trì|hướng\s+dẫn)", after)))
     # bodies named in full win over the generic name readers; then longest first, non-overlapping
@@ -449,6 +449,13 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
 
 
 _COMMITTEE_BEFORE = re.compile(r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+$")
+
+
+# the words before a ministry's name that make it a source, not the one ranked: 'theo', 'do', or a
+# report 'của' it ('báo cáo của Bộ …'; 'hệ thống … của Bộ Tài chính' is the ministry's own)
+_SOURCE_BEFORE = (r"(?:theo|do|bởi|từ|tại|cùng|được|vừa\s+được|(?:báo\s+cáo|công\s+bố|số\s+liệu|thống\s+kê|đánh\s+giá|"
+                  r"kết\s+quả|khảo\s+sát|quyết\s+định|hướng\s+dẫn|đề\s+nghị|chỉ\s+đạo|văn\s+bản|đại\s+diện|"
+                  r"lãnh\s+đạo|đoàn(?:\s+công\s+tác)?)\s+của)\s*$")
 
 
 def document_province(title: str, text: str) -> Optional[str]:
