@@ -242,7 +242,7 @@ def score_context(tagged: Tagged, cand: Candidate) -> bool:
         return False
     nxt = v.toks[i + 1] if i + 1 < len(v.toks) else None
     if t.has("FRAC") and float(t.value).is_integer() and not (nxt is not None and nxt.has("point_unit", "score_noun")) \
-            and (nxt is not None and nxt.has("W", "group_noun", "methodology", "SUBJ")):
+            and nxt is not None and not nxt.has("PUNCT"):
         return False      # '16/16 nhiệm vụ', '23/34 mục tiêu': things counted, not points
     if t.has("NUM") and not t.has("dec") and not t.has("FRAC"):
         # a whole number of points is a score only when stated as one ('đạt 801 điểm')

@@ -103,8 +103,8 @@ def share_of_previous(v: SentenceView, i: int) -> Optional[str]:
     verb, comma = v.toks[i - 1], v.toks[i - 2]
     if v.toks[i - 1].has("qualifier_word") and i >= 3:
         verb, comma = v.toks[i - 2], v.toks[i - 3]
-    if not (comma.has("comma") and verb.text.lower() in ("đạt", "chiếm", "bằng", "tương đương", "tức", "là")):
-        return None
+    if not (comma.has("comma", "lpar") and verb.text.lower() in ("đạt", "chiếm", "bằng", "tương đương", "tức", "là")):
+        return None       # ', chiếm 31,5%' or '(chiếm 52%)' after the count
     prev = v.prev_figure(i)
     while prev is not None and _is_threshold(v, prev):
         prev = v.prev_figure(prev)     # '12/89 bộ, tỉnh có DTI từ 0,5 trở lên, chiếm 13,48%': the share of the 12
