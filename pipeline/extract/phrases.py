@@ -62,6 +62,9 @@ def right_words(v: SentenceView, i: int, limit: int = 30) -> tuple[int, int]:
             if close and inner and any(x.has(*FIGURES) for x in inner) and not any(x.has("target_cue") for x in inner):
                 b = close + 1          # '33 tỉnh (chiếm 52%) thuộc nhóm …': the phrase goes on
                 continue
+            if close and inner and len(inner) <= 4 and not any(x.has(*FIGURES, "SUBJ") for x in inner):
+                b = close + 1          # '43 trang thông tin (website) bị chèn …': a gloss, the phrase goes on
+                continue
             break
         if t.has(*FIGURES) and (_is_threshold(v, b) or _named_number(v, b)):
             b += 1
