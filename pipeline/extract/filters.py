@@ -62,7 +62,9 @@ def count_noun(tagged: Tagged, cand: Candidate) -> bool:
     if prev is not None and prev.has("slash"):
         return False        # '1.168 dịch vụ/2.018 thủ tục': the whole of the count before
     tong_so = prev is not None and prev.text.lower() == "số" and i > 1 and tagged.tokens[i - 2].text.lower() == "tổng"
-    if prev is not None and not tong_so and (prev.text.lower() in _NOT_COUNT_BEFORE or
+    # 'cấp 1,98 triệu thẻ': the verb 'to issue' before a large number, not a level ('cấp 3')
+    issued = prev is not None and prev.text.lower() == "cấp" and cand.value is not None and cand.value > 10
+    if prev is not None and not tong_so and not issued and (prev.text.lower() in _NOT_COUNT_BEFORE or
                                              prev.has("rank_noun", "rank_verb_noun", "ord_marker", "top_word",
                                                       "scale_word")):
         return False
