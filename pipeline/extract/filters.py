@@ -16,7 +16,7 @@ _NOT_UNITS = {"ngày", "tháng", "năm", "giờ", "phút", "giây", "tuần", "q
               "mục", "lượt/ngày", "km2", "ha", "m2", "độ", "°c", "tầng", "x", "chiều", "vòng", "ký", "số", "trên",
               "so", "và", "hoặc", "đến", "tới", "là", "thì", "cho", "của", "với", "từ", "trong", "ở", "tại",
               "nhóm", "đã", "được", "sẽ", "đang", "vẫn", "cũng", "đều", "rồi", "chữ", "con", "vị trí", "kb", "mb",
-              "gb", "kbps", "mbps", "px", "inch", "ms"}
+              "gb", "kbps", "mbps", "px", "inch", "ms", "min", "mins", "sec", "h"}
 
 
 _NOT_COUNT_BEFORE = {"mức độ", "độ", "mức", "cấp", "số", "lần", "thứ", "khóa", "khoá", "kỳ", "loại", "nhóm",
