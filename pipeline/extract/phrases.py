@@ -62,6 +62,9 @@ def right_words(v: SentenceView, i: int, limit: int = 30) -> tuple[int, int]:
             if close and inner and any(x.has(*FIGURES) for x in inner) and not any(x.has("target_cue") for x in inner):
                 b = close + 1          # '33 tỉnh (chiếm 52%) thuộc nhóm …': the phrase goes on
                 continue
+            if close and inner and len(inner) <= 4 and not any(x.has(*FIGURES, "SUBJ") for x in inner):
+                b = close + 1          # '43 trang thông tin (website) bị chèn …': a gloss, the phrase goes on
+                continue
             break
         if t.has(*FIGURES) and (_is_threshold(v, b) or _named_number(v, b)):
             b += 1
@@ -103,8 +106,8 @@ def share_of_previous(v: SentenceView, i: int) -> Optional[str]:
     verb, comma = v.toks[i - 1], v.toks[i - 2]
     if v.toks[i - 1].has("qualifier_word") and i >= 3:
         verb, comma = v.toks[i - 2], v.toks[i - 3]
-    if not (comma.has("comma") and verb.text.lower() in ("đạt", "chiếm", "bằng", "tương đương", "tức", "là")):
-        return None
+    if not (comma.has("comma", "lpar") and verb.text.lower() in ("đạt", "chiếm", "bằng", "tương đương", "tức", "là")):
+        return None       # ', chiếm 31,5%' or '(chiếm 52%)' after the count
     prev = v.prev_figure(i)
     while prev is not None and _is_threshold(v, prev):
         prev = v.prev_figure(prev)     # '12/89 bộ, tỉnh có DTI từ 0,5 trở lên, chiếm 13,48%': the share of the 12
@@ -412,3 +415,35 @@ def new_subject_between(v: SentenceView, k: int, end: int) -> bool:
         if v.toks[j].has("SUBJ") and v.is_subject(j) and not (j > 0 and v.toks[j - 1].text.lower() in ("của", "tỉnh")):
             return v.has_between(k + 1, j, "comma", "semi") and v.has_between(k + 1, j, *FIGURES)
     return False
+
+
+def members_after(v: SentenceView, i: int) -> list[int]:
+    """'sáu địa phương đạt điểm tối đa 1.000 điểm, gồm Lào Cai, Thái Nguyên …': a group of units
+    states the figure and its members follow it; their tokens."""
+    a = v.clause_start(i, ("semi", "period", "colon"))
+    if not any(t.has("group_noun") for t in v.toks[a:i]):
+        return []
+    for k in range(i + 1, min(len(v.toks), i + 9)):
+        t = v.toks[k]
+        if t.has("semi", "period") or (t.has(*FIGURES) and t.value is not None and k > i + 1):
+            return []      # (right after it: the figure's own amount, 'đạt điểm tối đa 1.000 điểm')
+        if t.text.lower() in ("gồm", "bao gồm", "gồm có"):
+            j = k + 1
+            while j < len(v.toks) and v.toks[j].has("colon", "comma"):
+                j += 1
+            if j < len(v.toks) and v.toks[j].has("SUBJ"):
+                return v.coordination(j)
+            return []
+    return []
+
+
+def year_described(v: SentenceView, i: int) -> Optional[int]:
+    """'so với năm 2022 - năm tỉnh đứng ở vị trí cuối cùng': a clause set after a year by '- năm'
+    describes that year; the figure at token i inside it is of that year."""
+    toks = v.toks
+    for k in range(i - 3, -1, -1):
+        if toks[k].has("YEAR") and toks[k + 1].text in ("-", "–", "—") and toks[k + 2].text.lower() == "năm":
+            if not any(t.has("YEAR", "semi", "period") for t in toks[k + 3:i]):
+                return int(toks[k].value)
+            return None
+    return None
