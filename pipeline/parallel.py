@@ -26,6 +26,7 @@ import os
 from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from pipeline.errors import PipelineError, UsageError
@@ -150,12 +151,18 @@ class Pool:
     def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """`fn(*args)` on a worker; the calling thread waits (without the GIL) for its result. Many
         threads may call it at once (the crawler's): the pool serves them in turn."""
-        return self.executor.submit(fn, *args).result()
+        _, result, error = self._outcome(None, self.executor.submit(fn, *args))
+        if error is not None:
+            raise error
+        return result
 
     @staticmethod
     def _outcome(item: Any, future: Any) -> Outcome:
         try:
             return item, future.result(), None
+        except BrokenProcessPool as e:  # a worker killed (out of memory, a signal): the pool is gone
+            raise PipelineError(f"a worker process died ({e}); run again with --jobs 1 to see which "
+                                "document it was reading") from None
         except Exception as e:          # the item is named by the caller; the run goes on
             return item, None, e
 

@@ -245,6 +245,8 @@ INSERT INTO revision_facts(revision_id, {_FACT_LIST})
 #                      alone (it replaces fact_claims_group, its prefix)
 #   facts_subject_latest  targets_vs_actuals: a subject's latest achieved figure from the index
 #                      alone (it replaces facts_subject_metric, its prefix)
+#   facts_document_kind  audit_arithmetic: one document's percentages and counts with their spans
+#                      (it replaces facts_document, its prefix, which deletes go through)
 OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe",
              "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
 
@@ -271,6 +273,8 @@ DROP INDEX IF EXISTS fact_claims_group;
 CREATE INDEX IF NOT EXISTS facts_subject_latest ON facts(subject, metric, is_target, year, subject_type, kind,
   document_id);
 DROP INDEX IF EXISTS facts_subject_metric;
+CREATE INDEX IF NOT EXISTS facts_document_kind ON facts(document_id, kind, start, "end", value, total, is_target);
+DROP INDEX IF EXISTS facts_document;
 ANALYZE;
 """
 
