@@ -3,6 +3,8 @@
 views (views.py) and the triggers share them."""
 from __future__ import annotations
 
+from pipeline.store import figures
+
 # --- Migration 2: the researcher's database (keys, summaries, full-text search, views) -------
 #
 # Two summary tables are kept in step with `facts` by triggers, so every writer (harvest,
@@ -368,4 +370,6 @@ CREATE INDEX frontier_run ON frontier(run_id);
     # 4 rewrote the targets_vs_actuals view; views now live in views.py (recreated after migrating)
     (4, ""),
     (5, _MIGRATION_5),
+    # 6: the consolidated `figures` table, one row per question (figures.py keeps it)
+    (6, figures.MIGRATION_SQL),
 ]
