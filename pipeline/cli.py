@@ -284,16 +284,16 @@ def backfill(cdx_url, replay, warcs, sources_path, names, include_all, year_from
 
 @cli.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "package"]), default="jsonl",
-              show_default=True, help="package: facts.jsonl, facts.csv, documents.csv, subjects.csv, "
-              "metrics.csv and a Frictionless datapackage.json describing them.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "dataset", "package"]), default="jsonl",
+              show_default=True, help="dataset (or package): figures.csv (one answer per question) first, then "
+              "facts.jsonl, facts.csv, documents.csv, subjects.csv, metrics.csv and a Frictionless datapackage.json.")
 @click.option("--output", "-o", default="-", show_default=True,
               help="Output file; - for stdout. For --format package, a directory (default extracted).")
 def export(db, fmt, output):
     """Write every fact in the form of the spec (one row per distinct fact per document)."""
     from pipeline.research.export import export_facts, export_package
     _require_db(db)
-    if fmt == "package":
+    if fmt in ("dataset", "package"):
         click.echo(export_package(db, "extracted" if output == "-" else output).summary())
         return
     n = export_facts(db, fmt=fmt, output=output)
