@@ -351,8 +351,15 @@ def audit(db, rules: Iterable[str] = RULES) -> list[Finding]:
     return out
 
 
-def audit_file(db_path: str, rules: Iterable[str] = RULES) -> list[Finding]:
-    return audit(store.connect(db_path), rules)
+def audit_file(db_path: str, rules: Iterable[str] = RULES, keep: bool = True) -> list[Finding]:
+    """The findings; with `keep`, also recorded for the canned audit_* queries (audit_queries.py)."""
+    from pipeline.factcheck.audit_queries import record
+    db = store.connect(db_path)
+    rules = list(rules)
+    findings = audit(db, rules)
+    if keep:
+        record(db, findings, rules)
+    return findings
 
 
 CSV_FIELDS = ["rule", "severity", "subject", "metric", "year", "kind", "status", "message", "figures",

@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 from pipeline import store
 from pipeline.factcheck import audit_queries
+from pipeline.factcheck.audit import RULES, audit
 from pipeline.research.canned import CANNED_QUERIES
 from pipeline.research.export import FIELD_DESCRIPTIONS, LICENSE
 
@@ -116,6 +117,8 @@ def table_metadata() -> dict[str, Any]:
                      "facets": ["type", "name_2025", "merged_2025"], "label_column": "name"},
         "metrics": {"title": "Metrics", "description": "The metric vocabulary with Vietnamese names.",
                     "facets": ["vocabulary", "pillar"], "label_column": "name_vi"},
+        "audit_findings": {"title": "Audit findings", "facets": ["rule", "severity", "status"],
+                           "description": "What `python -m pipeline audit` found at its last run (or serve's start)."},
         "reference_facts": {"title": "Official tables", "description": "Figures of imported official tables."},
         "sources": {"title": "Sources", "description": "The configured sources (sources.yaml)."},
     }
@@ -162,7 +165,10 @@ def datasette_command(db_path: str | Path, metadata_path: str | Path, host: str,
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
           metadata_out: Optional[str] = None) -> int:
     """Run Datasette until it stops or Ctrl-C; returns its exit code."""
-    store.connect(db_path)  # migrate first, so the views and tables the metadata names exist
+    db = store.connect(db_path)  # migrate first, so the views and tables the metadata names exist
+    # the audit_* queries show the findings of the audit's own rules, as of now
+    audit_queries.record(db, audit(db), RULES)
+    db.conn.close()
     metadata = build_metadata(db_path)
     if metadata_out:
         Path(metadata_out).write_text(json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8")

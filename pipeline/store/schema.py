@@ -370,6 +370,16 @@ CREATE INDEX frontier_run ON frontier(run_id);
     # 4 rewrote the targets_vs_actuals view; views now live in views.py (recreated after migrating)
     (4, ""),
     (5, _MIGRATION_5),
-    # 6: the consolidated `figures` table, one row per question (figures.py keeps it)
-    (6, figures.MIGRATION_SQL),
+    # 6: the consolidated `figures` table, one row per question (figures.py keeps it); the audit's
+    # findings as of its last run, which `audit` and `serve` write and the audit_* queries read
+    (6, figures.MIGRATION_SQL + """
+CREATE TABLE audit_findings (
+  id INTEGER PRIMARY KEY,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, subject TEXT, metric TEXT, year INTEGER, kind TEXT,
+  status TEXT, message TEXT NOT NULL,
+  figures TEXT, url TEXT, urls TEXT, evidence TEXT, "references" TEXT,   -- lists: one a line
+  audited_at TEXT NOT NULL
+);
+CREATE INDEX audit_findings_rule ON audit_findings(rule);
+"""),
 ]
