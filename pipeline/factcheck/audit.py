@@ -55,7 +55,7 @@ class Finding:
 # --- helpers ---------------------------------------------------------------------------------
 
 def _span(row: dict[str, Any], *, as_target: Optional[bool] = None) -> Optional[Span]:
-    return span_of(row["kind"], row["value"], total=row.get("total"), scale=row.get("scale"),
+    return span_of(row["kind"], row["value"], total=row.get("total"), scale=row.get("scale"), metric=row.get("metric"),
                    qualifier=row.get("qualifier") or "exact", evidence=row.get("evidence") or "",
                    is_target=bool(row.get("is_target")) if as_target is None else as_target)
 
@@ -187,7 +187,7 @@ def impossible(facts: list[dict[str, Any]]) -> list[Finding]:
         elif kind in POSITION_KINDS and total and v > total:
             why = f"{_figure(r)}: {'rank' if kind == 'rank' else 'group'} above the {total:g} ranked"
         elif kind == "score":
-            scale = r.get("scale") or default_scale(v)
+            scale = r.get("scale") or default_scale(v, r["metric"])
             if v < 0 or v > scale:
                 why = f"{_figure(r)} is outside its scale 0..{format_number(scale)}"
         elif kind == "percent" and v > 100 and not _percent_is_growth(r):

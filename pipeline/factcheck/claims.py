@@ -9,6 +9,7 @@ from typing import Any, Optional
 from pipeline.errors import UsageError
 from pipeline.factcheck.figures import Span, default_scale, describe, family, parse_number, span_of, written_decimals
 from pipeline.factcheck.names import canonical_subject, index_metrics, metric_in, tone_fold
+from pipeline.factcheck.unaccented import restore_marks
 from pipeline.models import FACT_KINDS, Document, Fact
 
 EXAMPLE = "Lào Cai xếp thứ 14/34 về chỉ số chuyển đổi số năm 2024"
@@ -35,10 +36,10 @@ class Claim:
             raise UsageError(f"kind {self.kind!r} is not one of {', '.join(FACT_KINDS)}")
         self.subject, self.subject_type = canonical_subject(self.subject, self.subject_type)
         if self.kind == "score" and self.scale is None:
-            self.scale = default_scale(self.value)
+            self.scale = default_scale(self.value, self.metric)
 
     def span(self) -> Optional[Span]:
-        return span_of(self.kind, self.value, total=self.total, scale=self.scale,
+        return span_of(self.kind, self.value, total=self.total, scale=self.scale, metric=self.metric,
                        qualifier=self.qualifier, decimals=self.decimals, evidence=self.text,
                        is_target=self.is_target)
 
@@ -66,6 +67,13 @@ def _missing_parts(text: str) -> list[str]:
     return missing
 
 
+def _with_dti(text: str) -> str:
+    """The sentence with the DTI named where a writer would name it: before its year, else at the end."""
+    m = re.search(r"\s(?:năm|trong năm)\s+(?:19|20)\d\d\b", text)
+    phrase = " về chỉ số chuyển đổi số"
+    return text[:m.start()] + phrase + text[m.start():] if m else text.rstrip(" .") + phrase
+
+
 def claims_from_text(text: str, extractor=None) -> list[Claim]:
     """Read a Vietnamese sentence with the documents' own extractor.
 
@@ -77,7 +85,12 @@ def claims_from_text(text: str, extractor=None) -> list[Claim]:
     clean = normalize_text(text)
     if not clean:
         raise UsageError(f"no claim given; write one like {EXAMPLE!r}")
+    clean = restore_marks(clean)      # "Thanh Hoa xep thu 5/34" is read as "Thanh Hoá xếp thứ 5/34"
     facts = extractor(Document(url="claim:", text=clean, doc_type="txt"))
+    if not facts and metric_in(clean) is None:
+        # a claim naming no index is about the DTI, as --metric defaults to it
+        facts = [f for f in extractor(Document(url="claim:", text=_with_dti(clean), doc_type="txt"))
+                 if f.metric == "dti"]
     if not facts:
         missing = _missing_parts(clean)
         why = ("missing " + ", ".join(missing)) if missing else "no figure about a subject could be read from it"
