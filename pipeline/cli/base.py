@@ -91,6 +91,32 @@ def format_option(f):
                         help="How to print the records.")(wrapper)
 
 
+def output_options(default_limit=None):
+    """--format/--json, -o/--output and --limit, the same on every command that prints records;
+    the command receives `fmt`, `output` and `limit`."""
+    def decorate(f):
+        f = click.option("--limit", type=click.IntRange(min=1), default=default_limit,
+                         show_default=default_limit is not None,
+                         help="At most this many records; the output says when it cut.")(f)
+        f = click.option("--output", "-o", default="-", show_default=True, help="Output file; - for stdout.")(f)
+        return format_option(f)
+    return decorate
+
+
+def cut(items: list, limit, what: str) -> tuple[list, str]:
+    """The first `limit` items, and the note that says so when there were more."""
+    if limit is None or len(items) <= limit:
+        return items, ""
+    return items[:limit], f"first {limit} of {len(items)} {what} shown; raise --limit to see more"
+
+
+def emit(text: str, output: str, what: str, note: str = "") -> None:
+    """Print or write the records, then the cut note on stderr (never inside CSV or JSON)."""
+    write_output(text, output, what)
+    if note:
+        click.echo(note, err=True)
+
+
 def require_db(db: str) -> None:
     if not Path(db).exists():
         raise UsageError(f"{db}: no database yet; run `python -m pipeline harvest` or "

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from pipeline.cli.base import cli, db_option, format_option
+from pipeline.cli.base import cli, cut, db_option, emit, output_options
 from pipeline.errors import PipelineError, UsageError
 
 # -- getting documents in -------------------------------------------------------------------------
@@ -73,12 +73,12 @@ def sources():
 @sources.command("check")
 @sources_option
 @click.option("--source", "names", multiple=True, help="Only this source (repeatable).")
-@format_option
+@output_options()
 @click.option("--verbose", is_flag=True, help="Also list the untested patterns of every source.")
 @click.option("--strict", is_flag=True,
               help="Fail (exit 1) on an unverified enabled source or a province with too few verified sources, "
                    "not only on a broken one.")
-def sources_check(sources_path, names, fmt, verbose, strict):
+def sources_check(sources_path, names, fmt, output, limit, verbose, strict):
     """Test every source's allow/follow patterns against its example URLs (no network):
     verified, unverified (no examples, or a pattern no example matches) or broken. Exit 1 if any is broken."""
     from pipeline.config import load_sources, select_sources
@@ -87,7 +87,8 @@ def sources_check(sources_path, names, fmt, verbose, strict):
     if names:
         select_sources(sf, names)   # an unknown name is misuse, with the list of names
     checks = sc.check_sources(sf, names)
-    click.echo(sc.render(checks, fmt, verbose=verbose))
+    shown, note = cut(checks, limit, "sources")
+    emit(sc.render(shown, fmt, verbose=verbose), output, f"{len(shown)} sources", note)
     sys.exit(1 if sc.failed(checks, strict, whole_file=not names) else 0)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.base import require_db, write_output, cli, db_option, format_option
+from pipeline.cli.base import cli, cut, db_option, emit, output_options, require_db
 from pipeline.errors import UsageError
 from pipeline.factcheck.audit import RULES
 from pipeline.models import FACT_KINDS, QUALIFIERS, SUBJECT_TYPES
@@ -44,24 +44,26 @@ def export(db, fmt, output):
 @click.option("--no-targets", is_flag=True, help="Only achieved figures, no goals.")
 @click.option("--revisions", is_flag=True,
               help="The facts of every captured version of a page, with its capture time; default the latest.")
-@format_option
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many facts.")
+@click.option("--subject-type", type=click.Choice(SUBJECT_TYPES), help="Only provinces, districts, agencies ...")
+@output_options()
 @click.option("--list-subjects", is_flag=True, help="List the subjects that have facts, and stop.")
-def query(db, subject, metric, year, kind, with_merged, no_targets, revisions, fmt, limit, list_subjects):
+def query(db, subject, metric, year, kind, with_merged, no_targets, revisions, subject_type, fmt, output, limit,
+          list_subjects):
     """Stored facts by subject, metric, year and kind, each with its URL and evidence."""
     from pipeline import store
     from pipeline.research import query as q
     require_db(db)
     conn = store.connect(db)
     if list_subjects:
-        click.echo(q.render_subjects(q.list_subjects(conn), fmt))
-        return
+        subjects, note = cut(q.list_subjects(conn), limit, "subjects")
+        return emit(q.render_subjects(subjects, fmt), output, f"{len(subjects)} subjects", note)
     if with_merged and not subject:
         raise UsageError("--with-merged needs --subject (the 2025 province whose history you want)")
     rows = q.query_facts(conn, q.FactQuery(subject=subject, metric=metric, year=year, kind=kind,
                                            with_merged=with_merged, include_targets=not no_targets,
-                                           limit=limit, revisions=revisions))
-    click.echo(q.render(rows, fmt))
+                                           revisions=revisions, subject_type=subject_type))
+    rows, note = cut(rows, limit, "facts")
+    emit(q.render(rows, fmt), output, f"{len(rows)} facts", note)
 
 
 @cli.command()
@@ -69,9 +71,8 @@ def query(db, subject, metric, year, kind, with_merged, no_targets, revisions, f
 @db_option
 @click.option("--in", "where", type=click.Choice(["all", "documents", "evidence"]), default="all",
               show_default=True, help="Search document text, fact evidence, or both.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@format_option
-def search(words, db, where, limit, fmt):
+@output_options(default_limit=20)
+def search(words, db, where, fmt, output, limit):
     """Full-text search, blind to tone marks and đ ("Ha Noi" finds "Hà Nội"), with snippets.
 
     Words must all appear; an argument of several words is a phrase ("chuyen doi so").
@@ -81,7 +82,10 @@ def search(words, db, where, limit, fmt):
     require_db(db)
     # the shell already split the words: a quoted argument with spaces is meant as a phrase
     text = " ".join(f'"{w}"' if " " in w.strip() and '"' not in w else w for w in words)
-    click.echo(s.render(s.search(store.connect(db), text, where=where, limit=limit), fmt))
+    hits, note = cut(s.search(store.connect(db), text, where=where, limit=limit + 1), limit, "matches")
+    if note:
+        note = f"first {limit} matches shown, there are more; raise --limit to see them"
+    emit(s.render(hits, fmt), output, f"{len(hits)} matches", note)
 
 
 @cli.command()
@@ -131,11 +135,10 @@ def plot(subjects, db, metric, ranking_year, size, output, with_merged):
 @click.option("--to", "to_year", type=int, help="The last data year (default: the latest the database holds).")
 @click.option("--scope", type=click.Choice(["all", "63", "34"]), default="all", show_default=True,
               help="63: the rankings up to DTI 2024; 34: the rankings of the provinces since the 2025 merger.")
-@format_option
-@click.option("--output", "-o", default="-", show_default=True, help="Output file; - for stdout.")
+@output_options()
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
               help="Also draw the grid to this file; its extension gives the format (.png, .svg, .pdf).")
-def coverage(db, metric, from_year, to_year, scope, fmt, output, plot_file):
+def coverage(db, metric, from_year, to_year, scope, fmt, output, limit, plot_file):
     """Per province and data year: is the rank and the score stored, from how many documents and
     sources, and does an official table back them? Gaps first (table: the province x year grid;
     csv, json: one row per province and year)."""
@@ -144,7 +147,12 @@ def coverage(db, metric, from_year, to_year, scope, fmt, output, plot_file):
     require_db(db)
     scopes = cv.SCOPES if scope == "all" else (int(scope),)
     report = cv.coverage(store.connect(db), metric=metric, from_year=from_year, to_year=to_year, scopes=scopes)
-    write_output(cv.render(report, fmt), output, f"{len(report.cells)} province-years")
+    note = ""
+    if fmt != "table":       # the grid is one picture; a CSV or JSON report is rows, gaps first
+        report.cells, note = cut(report.cells, limit, "province-years")
+    elif limit:
+        raise UsageError("--limit cuts rows of --format csv or json; the table is the whole grid")
+    emit(cv.render(report, fmt), output, f"{len(report.cells)} province-years", note)
     if plot_file:
         click.echo(f"grid drawn to {cv.plot(report, plot_file)}", err=True)
 
@@ -164,8 +172,9 @@ def coverage(db, metric, from_year, to_year, scope, fmt, output, plot_file):
 @click.option("--scale", type=float, help="A score's maximum: 1 or 1000.")
 @click.option("--qualifier", type=click.Choice(QUALIFIERS), default="exact", show_default=True)
 @click.option("--target", "is_target", is_flag=True, help="The claim is a goal, not an achievement.")
-@format_option
-def check(claim, db, subject, subject_type, metric, year, kind, value, total, scale, qualifier, is_target, fmt):
+@output_options()
+def check(claim, db, subject, subject_type, metric, year, kind, value, total, scale, qualifier, is_target, fmt,
+          output, limit):
     """Check CLAIM ("Lào Cai xếp thứ 14/34 về chỉ số chuyển đổi số năm 2024") against the stored
     facts and official tables: supported, contradicted, disputed or not_found, with sources.
 
@@ -178,22 +187,23 @@ def check(claim, db, subject, subject_type, metric, year, kind, value, total, sc
     claims = read_claims(claim, subject=subject, metric=metric, year=year, kind=kind, value=value,
                          subject_type=subject_type, total=total, scale=scale, qualifier=qualifier,
                          is_target=is_target)
-    click.echo(render(check_file(db, claims), fmt))
+    results = check_file(db, claims)
+    notes = [n for r in results for n in [r.keep_sources(limit)] if n]
+    emit(render(results, fmt), output, f"{len(results)} verdicts", "; ".join(notes))
 
 
 @cli.command()
 @db_option
-@format_option
+@output_options()
 @click.option("--rule", "rules", multiple=True, type=click.Choice(RULES),
               help="Only this rule (repeatable); all by default.")
-@click.option("--output", "-o", default="-", show_default=True, help="Output file; - for stdout.")
-def audit(db, fmt, rules, output):
+def audit(db, fmt, output, limit, rules):
     """Consistency report: conflicts between documents, arithmetic, impossible values, targets
     against achievements, shared ranks, and differences from official tables."""
     from pipeline.factcheck import audit as au
     require_db(db)
-    findings = au.audit_file(db, rules or RULES)
-    write_output(au.render(findings, fmt), output, f"{len(findings)} findings")
+    findings, note = cut(au.audit_file(db, rules or RULES), limit, "findings")
+    emit(au.render(findings, fmt), output, f"{len(findings)} findings", note)
 
 
 @cli.command("import-reference")

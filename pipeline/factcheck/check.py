@@ -47,6 +47,16 @@ class CheckResult:
     suggestions: list[str] = field(default_factory=list)   # "did you mean" for an unknown subject
     nearest: list[dict[str, Any]] = field(default_factory=list)  # on not_found: what is held nearby
 
+    def keep_sources(self, limit: Optional[int]) -> str:
+        """At most `limit` documents on each side; the note that says what was cut, if anything."""
+        cut = 0
+        for name in ("supporting", "contradicting", "consistent"):
+            sources = getattr(self, name)
+            if limit is not None and len(sources) > limit:
+                cut += len(sources) - limit
+                setattr(self, name, sources[:limit])
+        return f"{cut} more source(s) of the claim on {self.claim.subject} not shown; raise --limit" if cut else ""
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["claim"]["figure"] = self.claim.describe()
