@@ -3,6 +3,7 @@ revalidation, failures, the lock, and runs."""
 from __future__ import annotations
 
 import gzip
+import re
 import json
 import sqlite3
 from pathlib import Path
@@ -446,6 +447,8 @@ def test_progress_lines_without_a_terminal(srv, db):
     harvest(sf_for(source(srv)), [source(srv)], db, progress=True, stream=out)
     lines = out.getvalue().splitlines()
     assert any("/tin-tuc" in line for line in lines) and "\r" not in out.getvalue()
+    # each line starts with its time in Vietnam, with the zone, as the summary and the database write it
+    assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00 ", line) for line in lines), lines[:3]
 
 
 def test_progress_line_on_a_terminal(srv, db):
