@@ -23,7 +23,8 @@ from pipeline.research import serve
 
 from tests import db_samples
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium; DTI_CHROMIUM names another build of it (one unpacked outside /usr)
+CHROMIUM = Path(os.environ.get("DTI_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

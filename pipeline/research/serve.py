@@ -126,10 +126,11 @@ def table_metadata() -> dict[str, Any]:
     return tables
 
 
-def canned_queries() -> dict[str, dict[str, str]]:
-    queries = dict(CANNED_QUERIES)
+def canned_queries() -> dict[str, dict[str, Any]]:
+    # the SQL stays one click away: a reader sees the answer first
+    queries: dict[str, dict[str, Any]] = {name: {**q, "hide_sql": True} for name, q in CANNED_QUERIES.items()}
     for name, q in audit_queries.CANNED_QUERIES.items():
-        queries.setdefault(name, {k: q[k] for k in ("sql", "title", "description") if k in q})
+        queries.setdefault(name, {**{k: q[k] for k in ("sql", "title", "description") if k in q}, "hide_sql": True})
     return queries
 
 

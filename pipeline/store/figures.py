@@ -46,7 +46,8 @@ CREATE TABLE figures (
   other_answers TEXT,       -- JSON: [{value, total, scale, documents, outlets}], most documents first
   official NUMERIC, official_reference TEXT,
   evidence TEXT, url TEXT, outlet TEXT, published TEXT, title TEXT,   -- the best source of the answer
-  document_id INTEGER, fact_id INTEGER
+  document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,   -- Datasette links it by title
+  fact_id INTEGER
 );
 CREATE INDEX figures_question ON figures(metric, year, kind, ranking, subject_type);
 CREATE INDEX figures_subject ON figures(subject, metric, year);
