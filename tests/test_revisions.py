@@ -111,6 +111,7 @@ def test_the_migration_makes_each_stored_document_its_first_revision(tmp_path):
         db.execute(f"DROP TRIGGER {trigger}")
     db.execute("DROP TABLE figures")
     db.execute("DROP TABLE figures_dirty")
+    db.execute("DROP TABLE audit_findings")
     db.conn.close()
     store.connect(path).conn.close()        # migrated again
     after = content(path)
