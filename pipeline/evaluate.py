@@ -112,6 +112,40 @@ def matches(gold: dict, pred: dict) -> bool:
     return _subject_ok(gold, pred) and _metric_ok(gold, pred) and _value_ok(gold, pred)
 
 
+_SLOTS = ("subject", "metric", "year", "total", "value", "is_target", "kind")
+
+
+def _slot_ok(slot: str, gold: dict, pred: dict) -> bool:
+    if slot == "subject":
+        return _subject_ok(gold, pred)
+    if slot == "metric":
+        return _metric_ok(gold, pred)
+    if slot == "value":
+        return _value_ok(gold, pred)
+    if slot == "is_target":
+        return bool(gold.get("is_target")) == bool(pred.get("is_target"))
+    if slot in ("year", "total"):
+        return gold.get(slot) is None or pred.get(slot) == gold[slot]
+    return gold.get(slot) == pred.get(slot)
+
+
+def near_miss(gold: dict, preds: list[dict]) -> tuple[dict, str] | None:
+    """The prediction that differs from a missed gold fact in one slot only, and that slot: what
+    went wrong, with the resolver step that decided it (from the fact's provenance)."""
+    for p in preds:
+        wrong = [s for s in _SLOTS if not _slot_ok(s, gold, p)]
+        if len(wrong) == 1:
+            return p, wrong[0]
+    return None
+
+
+def why(gold: dict, pred: dict, slot: str) -> str:
+    step = (pred.get("provenance") or {}).get("target" if slot == "is_target" else slot)
+    got = pred.get("metric_phrase") if slot == "metric" and gold["metric"] not in VOCABULARY else pred.get(slot)
+    decided = f" (decided by: {step})" if step else ""
+    return f"{slot} {got!r} instead of {gold.get(slot)!r} by {pred.get('extractor')}{decided}"
+
+
 @dataclass
 class Score:
     tp: dict = field(default_factory=lambda: defaultdict(int))
@@ -119,6 +153,10 @@ class Score:
     fn: dict = field(default_factory=lambda: defaultdict(int))
     misses: list = field(default_factory=list)
     extras: list = field(default_factory=list)
+    # per construction (the fact's `extractor`): [tp, fp, fn]; a miss counts against the
+    # construction of its near miss, or against '(none)' when nothing came close
+    constructions: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    reasons: dict = field(default_factory=dict)      # id(missed gold) → why
 
     @staticmethod
     def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -144,9 +182,15 @@ class Score:
             for g in self.misses:
                 lines.append(f"MISSED {g['doc']} {g['kind']} {g['subject']} {g['metric']} {g.get('year')} "
                              f"{g['value']} | {g.get('evidence', '')[:100]}")
+                if id(g) in self.reasons:
+                    lines.append(f"       why: {self.reasons[id(g)]}")
             for d, p in self.extras:
                 lines.append(f"EXTRA  {d} {p.get('kind')} {p.get('subject')} {p.get('metric')} {p.get('year')} "
-                             f"{p.get('value')} | {str(p.get('evidence') or '')[:100]}")
+                             f"{p.get('value')} by {p.get('extractor')} | {str(p.get('evidence') or '')[:100]}")
+            lines.append(f"{'construction':<28}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>8}{'R':>8}")
+            for name, (tp, fp, fn) in sorted(self.constructions.items(), key=lambda kv: -(kv[1][1] + kv[1][2])):
+                p, r, _ = self.prf(tp, fp, fn)
+                lines.append(f"{name:<28}{tp:>5}{fp:>5}{fn:>5}{p:>8.3f}{r:>8.3f}")
         P, R, F = self.overall()
         lines.append(f"F1 {F:.3f} (P {P:.3f} R {R:.3f})")
         return "\n".join(lines)
@@ -170,17 +214,24 @@ def score(predicted: list[dict], gold: list[dict]) -> Score:
     for doc in sorted(set(docs)):
         preds = list(by_doc[doc])
         golds = sorted((g for g in gold if g["doc"] == doc), key=lambda g: bool(g.get("optional")))
+        every = list(preds)
         for g in golds:
             hit = next((p for p in preds if matches(g, p)), None)
             if hit is not None:
                 preds.remove(hit)
                 sc.tp[g["kind"]] += 1
+                sc.constructions[str(hit.get("extractor"))][0] += 1
             elif not g.get("optional"):
                 sc.fn[g["kind"]] += 1
                 sc.misses.append(g)
+                near = near_miss(g, every)
+                sc.constructions[str(near[0].get("extractor")) if near else "(none)"][2] += 1
+                if near:
+                    sc.reasons[id(g)] = why(g, *near)
         for p in preds:
             sc.fp[str(p.get("kind"))] += 1
             sc.extras.append((doc, p))
+            sc.constructions[str(p.get("extractor"))][1] += 1
     return sc
 
 
@@ -197,7 +248,7 @@ def predict_file(path: Path) -> list[dict]:
     doc = parse_file(path)
     if doc.status != OK:
         return []
-    return [{**f.to_dict(), "url": doc.url} for f in extract(doc)]
+    return [{**f.to_dict(), "url": doc.url, "provenance": f.provenance} for f in extract(doc)]
 
 
 def evaluate_docs(gold: list[dict], docs_dir: Path) -> Score:

@@ -150,3 +150,69 @@ def test_percentages_by_level_are_paired_with_their_level():
     phrases = {f.value: f.metric_phrase for f in fs if f.kind == "percent"}
     assert "cấp tỉnh" in phrases[100] and "cấp huyện" in phrases[97.5] and "cấp xã" in phrases[91.2]
     assert all("chữ ký số" in p for p in phrases.values())
+
+
+def _table_doc(caption, rows, title="Xếp hạng DTI năm 2022"):
+    lines = [" | ".join(r) for r in rows]
+    text = title + "\n\n" + caption + "\n\n" + "\n".join(lines)
+    spans, pos = [(0, 0)], len(title) + len(caption) + 4
+    for line in lines:
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return Document(url="test:", text=text, title=title,
+                    tables=[Table(rows=rows, row_spans=spans[1:], caption=caption)])
+
+
+@pytest.mark.parametrize("extra_row,expected", [(False, 3), (True, None)])
+def test_table_captioned_as_a_leading_group_gives_each_row_membership(extra_row, expected):
+    rows = [["Xếp hạng", "Tỉnh, thành phố", "Giá trị DTI"], ["1", "Đà Nẵng", "0,6688"],
+            ["2", "Quảng Ninh", "0,6207"], ["3", "Cần Thơ", "0,6098"]]
+    if extra_row:
+        rows.append(["4", "Lạng Sơn", "0,6025"])      # four rows: the caption's group is not the table
+    fs = extract(_table_doc("Xếp hạng DTI năm 2022 (3 địa phương dẫn đầu)", rows))
+    tops = sorted((f.subject, f.value) for f in fs if f.kind == "top_n")
+    if expected is None:
+        assert tops == []
+    else:
+        assert tops == [("Cần Thơ", 3), ("Quảng Ninh", 3), ("Đà Nẵng", 3)]
+
+
+def test_a_heading_restating_its_paragraphs_figure_is_one_fact_with_the_paragraphs_year():
+    body = ("Bắc Kạn: Từ cuối bảng lên thứ 49\n"
+            "Sau khi xếp cuối bảng 63 tỉnh, thành phố trong DTI 2022, Bắc Kạn đã vươn lên thứ 49 trong DTI 2023.")
+    ranks = [(f.value, f.year, f.total) for f in facts(body, title="Tin vắn chuyển đổi số") if f.kind == "rank"
+             and f.value == 49]
+    assert ranks == [(49, 2023, 63)]
+
+
+def test_an_aside_between_dashes_keeps_its_year_to_itself():
+    fs = facts("Năm 2022, Ninh Bình - địa phương từng đứng thứ 6 năm 2021 - đã tụt 15 bậc, xuống thứ 21.")
+    assert has(fs, subject="Ninh Bình", kind="rank", value=21, year=2022)
+    assert has(fs, subject="Ninh Bình", kind="rank_change", value=-15, year=2022)
+
+
+@pytest.mark.parametrize("sentence,year", [
+    ("Năm 2022, Thái Nguyên giữ nguyên vị trí thứ 8 như năm trước.", 2022),     # 'như năm trước' compares
+    ("Năm 2021, Quảng Ninh đứng thứ 4, như vậy năm 2022 tỉnh đã xếp thứ 3.", 2022),  # 'như vậy' compares nothing
+])
+def test_a_year_compared_with_is_not_the_figures_year(sentence, year):
+    fs = facts(sentence)
+    assert any(f.kind == "rank" and f.year == year and f.value in (8, 3) for f in fs), \
+        [(f.kind, f.value, f.year) for f in fs]
+
+
+def test_a_ministrys_place_out_of_its_group_sizes_the_groups_next_ranks():
+    fs = facts("Năm 2023, Bộ Tài chính xếp thứ 2/17 bộ, ngành có cung cấp dịch vụ công. "
+               "Vị trí dẫn đầu thuộc về Bộ Kế hoạch và Đầu tư; Ngân hàng Nhà nước Việt Nam và Bộ Tư pháp "
+               "lần lượt xếp thứ 3 và 4. Chỉ 12/89 bộ, tỉnh đạt DTI từ 0,5 trở lên.",
+               title="Chuyển đổi số cấp bộ năm 2023")
+    ranks = sorted((f.subject, f.value, f.total) for f in fs if f.kind == "rank")
+    assert ranks == [("Bộ Kế hoạch và Đầu tư", 1, 17), ("Bộ Tài chính", 2, 17), ("Bộ Tư pháp", 4, 17),
+                     ("Ngân hàng Nhà nước Việt Nam", 3, 17)]
+
+
+def test_tinh_after_a_source_that_names_its_province_is_that_province():
+    fs = facts("Năm 2021, Bắc Giang xếp thứ 12. Theo Sở Thông tin và Truyền thông Bắc Ninh, tỉnh hiện cung cấp "
+               "hơn 1.250 dịch vụ công trực tuyến mức độ 4.", title="Top 10 DTI 2021")
+    assert has(fs, kind="count", subject="Bắc Ninh", value=1250)
+    assert not has(fs, kind="count", subject="Bắc Giang")

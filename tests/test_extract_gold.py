@@ -108,3 +108,15 @@ def test_scoring_counts_duplicates_against_precision():
             "value": 14, "total": 34, "is_target": False}
     sc = score([pred, dict(pred)], gold)
     assert sc.tp["rank"] == 1 and sc.fp["rank"] == 1
+
+
+def test_verbose_report_says_why_a_fact_was_missed_and_scores_each_construction():
+    gold = [{"doc": "d.txt", "kind": "rank", "subject": "Lào Cai", "subject_type": "province", "metric": "dti",
+             "year": 2024, "value": 14, "total": 34, "is_target": False}]
+    wrong_year = {"url": "file:///x/d.txt", "kind": "rank", "subject": "Lào Cai", "metric": "dti", "year": 2023,
+                  "value": 14, "total": 34, "is_target": False, "extractor": "rank.ordinal",
+                  "provenance": {"year": "paragraph"}}
+    report = score([wrong_year], gold).report(verbose=True)
+    assert "why: year 2023 instead of 2024 by rank.ordinal (decided by: paragraph)" in report
+    row = next(line for line in report.splitlines() if line.startswith("rank.ordinal "))
+    assert row.split()[1:4] == ["0", "1", "1"]      # its extra and the miss it nearly made

@@ -64,3 +64,21 @@ def test_nfd_text_finds_the_same_subjects_after_normalisation():
 def test_document_province_from_title_and_opening():
     assert document_province("Lào Cai đứng thứ 14", "Tỉnh Lào Cai xếp thứ 14/34; Hà Nội dẫn đầu.") == "Lào Cai"
     assert document_province("Bảng xếp hạng", "Hà Nội và Huế") is None
+
+
+def test_a_districts_committee_is_the_district_in_one_mention():
+    from pipeline.extract.gazetteer import find_subjects
+    found = find_subjects("UBND quận Thanh Khê, UBND quận Hải Châu và UBND huyện Hòa Vang", "Đà Nẵng")
+    assert [(s.name, s.type, s.start) for s in found] == [
+        ("quận Thanh Khê", "district", 0), ("quận Hải Châu", "district", 21), ("huyện Hòa Vang", "district", 43)]
+
+
+@pytest.mark.parametrize("text,source", [
+    ("Năm 2023, hệ thống dịch vụ công trực tuyến của Bộ Tài chính tiếp nhận hơn 5,6 triệu hồ sơ.", False),
+    ("Theo báo cáo của Bộ Tài chính, cả nước tiếp nhận hơn 5,6 triệu hồ sơ.", True),
+    ("Đoàn công tác của Bộ Tài chính làm việc tại Bình Dương.", True),
+])
+def test_a_ministry_after_cua_is_a_source_only_after_a_report_noun(text, source):
+    from pipeline.extract.gazetteer import find_subjects
+    ministry = next(s for s in find_subjects(text) if s.name == "Bộ Tài chính")
+    assert ministry.attribution is source

@@ -70,3 +70,9 @@ def test_a_range_is_not_a_top_group():
     from pipeline.models import Document
     text = "T\n\nThái Nguyên luôn thuộc nhóm 10-15 địa phương có kết quả chuyển đổi số nổi bật."
     assert [f for f in extract(Document(url="t:", text=text, title="T")) if f.kind == "top_n"] == []
+
+
+@pytest.mark.parametrize("text,value", [("2,5 nghìn triệu giao dịch", 2.5e9), ("hơn 1,5 triệu tỷ đồng", 1.5e15)])
+def test_multipliers_compound(text, value):
+    from pipeline.extract.tokens import scan_figures
+    assert any(abs(s.value - value) < 1 for s in scan_figures(text) if s.value)

@@ -195,7 +195,7 @@ def demo(db, keep_running):
               help="Folder holding the documents the gold facts name (they are parsed and extracted).")
 @click.option("--facts", "facts_file", type=click.Path(exists=True, dir_okay=False),
               help="An export (JSONL) to score instead, e.g. of a harvest.")
-@click.option("--verbose", is_flag=True, help="List every missed and every extra fact.")
+@click.option("--verbose", is_flag=True, help="Every miss (with why) and extra, and P/R per construction.")
 def evaluate(gold, docs_dir, facts_file, verbose):
     """Score the extractor against hand-labelled GOLD facts (JSONL): P, R, F1 per kind."""
     from pipeline.evaluate import evaluate_docs, load_jsonl, score

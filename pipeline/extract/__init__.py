@@ -140,6 +140,16 @@ def _same_year_as_rank(facts: list[Fact]) -> None:
                 f.provenance["year"] = "rank"
 
 
+def _is_heading(s, text: str) -> bool:
+    """A short line with no closing punctuation, over a paragraph of its own ('Bắc Kạn: Từ cuối bảng
+    lên thứ 49'): a heading, which restates a figure its paragraph states in full."""
+    line_end = text.find("\n", s.end)
+    line = text[text.rfind("\n", 0, s.start) + 1:line_end if line_end >= 0 else len(text)]
+    nxt = text[line_end + 1:text.find("\n", line_end + 1)] if line_end >= 0 else ""
+    return line.strip() == s.text.strip() and not re.search(r"[.!?…:;]\s*$", line) and \
+        len(line.split()) <= 16 and len(nxt.split()) > len(line.split())
+
+
 def extract(doc: Document) -> list[Fact]:
     """Every fact the document states, one per distinct figure."""
     if not doc.text.strip():
@@ -170,7 +180,8 @@ def extract(doc: Document) -> list[Fact]:
         # 'Nếu quy đổi theo 63 tỉnh, Bắc Ninh xếp thứ 7/63': a size its own ranks state frames nothing else
         own = {t.value2 for t in view.toks if t.has("FRAC", "ORD") and t.value2}
         for frame in frames:
-            if frame.total not in own:
+            # the 34/63 question is the provinces' own: a ministry's '2/17' sizes its group
+            if frame.total not in own or frame.group not in (None, "province"):
                 state.open_frame(frame)
                 named_groups.append(frame)
         sizes.extend(size for size in _ranking_sizes(view, ctx) if size[0] not in own)
@@ -190,6 +201,9 @@ def extract(doc: Document) -> list[Fact]:
                 prev_metric = (last.metric, last.metric_phrase)
             sentence_facts.extend(got)
         _same_year_as_rank(sentence_facts)
+        if _is_heading(s, doc.text):
+            for f in sentence_facts:
+                f.provenance["heading"] = s.paragraph
         announced = _announced_list(view, ctx, s.paragraph)
         if announced is not None:
             state.pending = announced

@@ -10,6 +10,10 @@ from pipeline.extract.gazetteer import SubjectMention
 from pipeline.extract.metrics import MetricMention
 
 
+# the kinds that place a subject in a ranking
+RANKISH = ("rank", "top_n", "bottom_n", "rank_change")
+
+
 @dataclass
 class Candidate:
     construction: str

@@ -15,6 +15,7 @@ import yaml
 # importing them registers the code constructions and the filters constructions.yaml names
 from pipeline.extract import filters, lists, statements  # noqa: F401
 from pipeline.extract.candidates import Candidate
+from pipeline.extract.sentence import FIGURES
 from pipeline.extract.patterns import Pattern, PatternError, compile_pattern
 from pipeline.extract.registry import CODE, FILTERS
 from pipeline.extract.tokens import Tagged, Token, encode
@@ -147,6 +148,11 @@ def _candidates(c: Construction, tagged: Tagged, state) -> list[Candidate]:
                 cand.total = t.value
         if "subjects" in spec and spec["subjects"] in caps:
             a, b = caps[spec["subjects"]]
+            semis = [t.i for t in tagged.tokens[a:b] if t.has("semi")]
+            rest = tagged.tokens[b:]
+            if semis and any(t.has("respectively", "rank_verb", "rank1", *FIGURES) for t in rest
+                             if not t.has("period")):
+                b = semis[0]    # 'thuộc về A; B, C và D lần lượt xếp thứ 3, 4 và 5': the list after ';' has its own predicate
             cand.subjects = [t.ref for t in tagged.tokens[a:b] if t.has("SUBJ")]
         if "metrics" in spec and spec["metrics"] in caps:
             a, b = caps[spec["metrics"]]

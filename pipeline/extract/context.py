@@ -142,7 +142,7 @@ def _topic(title: str, lead: str) -> Optional[MetricMention]:
     return None
 
 
-_REPORT_YEAR = re.compile(r"(?i)\b(?:năm|tháng\s+\d{1,2}\s*/)\s*((?:19|20)\d{2})(?![\d/-])")
+_REPORT_YEAR = re.compile(r"(?i)\b(?:năm|tháng\s+\d{1,2}\s*/|quý\s+(?:[IV]{1,3}|\d)\s*/)\s*((?:19|20)\d{2})(?![\d/-])")
 
 
 def _report_year(title: str, lead: str) -> Optional[int]:

@@ -53,6 +53,7 @@ class Discourse:
     last_metric: Optional[tuple[str, str]] = None     # the last vocabulary metric named, for 'chỉ số này'
     any_year: Optional[int] = None                # the last year written, dates included
     any_year_paragraph: int = -1
+    aggregate_paragraph: int = -1                 # the last sentence stated an average of the nation's
     fact_year: Optional[int] = None               # the year of the last sentence's figures, for 'năm này'
     fact_year_paragraph: int = -1
     indicator: Optional[tuple[str, str]] = None   # the last quantity a percentage named, for bare ones
@@ -121,6 +122,7 @@ class Discourse:
             last = written[-1]
             self.any_year = int(last.value2 if last.has("DATE") or last.has("period") else last.value)
             self.any_year_paragraph = p
+        self.aggregate_paragraph = p if any(f.provenance.get("subject") == "aggregate" for f in facts) else -1
         dated = [f for f in facts if f.year and not f.is_target]
         if dated:
             self.fact_year, self.fact_year_paragraph = dated[-1].year, p

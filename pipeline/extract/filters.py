@@ -51,6 +51,14 @@ def count_noun(tagged: Tagged, cand: Candidate) -> bool:
         return False        # 'hai trụ cột sau tăng …': the figure refers back
     if nxt.has("PUNCT", "YEAR", "DATE", "CODE", *FIGURES) or word in _NOT_UNITS:
         return False
+    if prev is not None and prev.text.lower() == "cả":
+        return False        # 'cả hai chỉ số', 'cả 3 trụ cột': all of them, not a count
+    if nxt.has("SUBJ"):
+        return False        # 'Hai tỉnh Thanh Hóa và Yên Bái': the number names who, it counts nothing
+    if nxt.has("rank_noun", "then_list"):
+        return False        # 'Bốn vị trí kế tiếp thuộc về …': places, not things counted
+    if nxt.has("group_noun") and any(t.has("SUBJ") for t in tagged.tokens[i + 2:i + 4]):
+        return False        # 'Hai tỉnh Ninh Bình và Thanh Hóa': the number names who, it counts nothing
     if prev is not None and prev.has("slash"):
         return False        # '1.168 dịch vụ/2.018 thủ tục': the whole of the count before
     tong_so = prev is not None and prev.text.lower() == "số" and i > 1 and tagged.tokens[i - 2].text.lower() == "tổng"
@@ -152,6 +160,9 @@ def not_group_lead(tagged: Tagged, cand: Candidate) -> bool:
     """'5 cơ quan dẫn đầu', 'các địa phương dẫn đầu': a leading group, not a first place."""
     i = cand.span[0]
     toks = tagged.tokens
+    # 'giữa địa phương đứng đầu và đứng cuối': the second of two coordinated places reads as the first
+    while i > 1 and toks[i - 1].text.lower() == "và" and toks[i - 2].has("rank1", "last_place"):
+        i -= 2
     if i > 0 and toks[i - 1].text.lower() in ("nhóm", "khối", "tốp", "top"):
         return False
     k = i - 1

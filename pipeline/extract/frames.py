@@ -132,7 +132,8 @@ def sentence_frame(v: SentenceView) -> Optional[float]:
     """A ranking size the sentence frames its ranks with: 'bảng xếp hạng 34 tỉnh', 'sau sáp nhập'."""
     toks = v.toks
     for k, t in enumerate(toks):
-        if t.has("ranking_frame") or t.text.lower() in ("bảng", "trong", "giữa"):
+        # 'bảng xếp hạng 34 tỉnh', 'trong 63 tỉnh', 'xếp cuối bảng 63 tỉnh, thành phố'
+        if t.has("ranking_frame") or t.text.lower() in ("bảng", "trong", "giữa") or t.text.lower().endswith(" bảng"):
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             if nxt is not None and nxt.text.lower() == "của" and k + 2 < len(toks):
                 k, nxt = k + 1, toks[k + 2]
@@ -153,6 +154,18 @@ def group_frames(v: SentenceView) -> list[tuple[float, Optional[str], str]]:
     toks = v.toks
     out: list[tuple[float, Optional[str], str]] = []
     for k, t in enumerate(toks[:-1]):
+        # 'Bộ Tài chính xếp thứ 2/17 bộ, ngành có cung cấp dịch vụ công': a place out of a named
+        # group of ministries or agencies sizes that group for the ranks that follow
+        ranked = t.has("ORD") or (k > 0 and toks[k - 1].has("rank_verb", "rank_noun", "rank_verb_noun"))
+        if t.has("FRAC", "ORD") and t.value2 and 2 <= t.value2 <= 200 and ranked:
+            group = _GROUP_OF_NOUN.get(toks[k + 1].text.lower())
+            if group in ("ministry", "agency", "district", "other"):
+                end = next((j for j in range(k + 1, min(len(toks), k + 16)) if toks[j].has("semi", "period", "colon",
+                                                                                         *FIGURES)), min(len(toks), k + 16))
+                out.append((t.value2, group, " ".join(x.text for x in toks[k + 1:end])))
+            continue
+        if t.has("FRAC"):
+            continue
         if not (t.has("NUM") and t.has("int") and t.value and 2 <= t.value <= 200):
             continue
         noun = toks[k + 1]
@@ -180,6 +193,8 @@ def group_frames(v: SentenceView) -> list[tuple[float, Optional[str], str]]:
                    min(len(toks), k + 16))
         out.append((t.value, group, " ".join(x.text for x in toks[k + 1:end])))   # the words that describe it
     return out
+
+
 _GROUP_OF_NOUN = {"bộ": "ministry", "ngành": "ministry", "bộ ngành": "ministry", "cơ quan ngang bộ": "ministry",
                   "sở": "agency", "ban": "agency", "huyện": "district", "quận": "district", "thị xã": "district",
                   "xã": "other", "phường": "other", "tỉnh": "province", "thành phố": "province",

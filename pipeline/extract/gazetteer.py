@@ -274,7 +274,8 @@ def _body_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, tuple[str, str]]
     """Ministries, central agencies and companies (bodies.yaml) under every written form: full
     names case-insensitively, abbreviations as written."""
     forms: dict[str, tuple[str, str]] = {}
-    for section, kind in (("ministries", "ministry"), ("agencies", "agency"), ("companies", "other")):
+    for section, kind in (("ministries", "ministry"), ("agencies", "agency"), ("companies", "other"),
+                          ("countries", "country")):
         for entry in _bodies().get(section) or []:
             for form in [entry["name"]] + list(entry.get("aliases") or []):
                 for v in tone_variants(form):
@@ -333,6 +334,8 @@ def _bare_members(text: str, default_province: Optional[str]) -> list[SubjectMen
             name = _spaces(n.group())
             if canonical_province(name) or name.split()[0].lower() in ("tỉnh", "thành", "tp", "huyện", "quận"):
                 continue      # 'huyện A và tỉnh B': the list has left the unit noun
+            if name.isupper():
+                continue      # 'quận A, UBND quận B': an abbreviation ('UBND', 'HĐND') names no unit
             a = m.start("list") + n.start()
             out.append(SubjectMention(a, a + len(n.group()), f"{noun} {name}", kind, default_province))
     return out
@@ -411,7 +414,7 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
             continue
         before = text[max(0, m.start() - 30):m.start()].lower()
         after = text[m.start() + len(name):m.start() + len(name) + 30].lower()
-        attribution = bool(re.search(r"(của|theo|do|bởi|từ|tại|cùng|được|vừa\s+được)\s*$", before)) or \
+        attribution = bool(re.search(_SOURCE_BEFORE, before)) or \
             bool(re.match(r"\s*(?:vừa\s+|đã\s+|chính\s+thức\s+)?(?:công\s+bố|ban\s+hành|tổ\s+chức|đánh\s+giá\s+và)", after))
         found.append(SubjectMention(m.start(), m.start() + len(name), expand_units(name), "ministry", None,
                                     attribution))
@@ -423,7 +426,7 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
         before = text[max(0, b.start - 30):b.start].lower()
         after = text[b.end:b.end + 30].lower()
         b.attribution = b.type == "ministry" and (
-            bool(re.search(r"(của|theo|do|bởi|từ|tại|cùng|được|vừa\s+được)\s*$", before)) or
+            bool(re.search(_SOURCE_BEFORE, before)) or
             bool(re.match(r"\s*(?:\([^)]*\)\s*)?(?:vừa\s+|đã\s+|chính\s+thức\s+)?(?:công\s+bố|ban\s+hành|tổ\s+chức|"
                           r"đánh\s+giá\s+và|phối\s+hợp|cho\s+biết|chủ\s+trì|hướng\s+dẫn)", after)))
     # bodies named in full win over the generic name readers; then longest first, non-overlapping
@@ -436,7 +439,23 @@ def find_subjects(text: str, default_province: Optional[str] = None) -> list[Sub
         if all(s.end <= k.start or s.start >= k.end for k in kept):
             kept.append(s)
     kept.sort(key=lambda s: s.start)
+    for s in kept:
+        # 'UBND quận Hải Châu': the district's committee is the district, in one mention
+        m = _COMMITTEE_BEFORE.search(text, 0, s.start)
+        if s.type == "district" and m and m.end() == s.start and \
+                all(k.end <= m.start() or k is s for k in kept if k.start < s.start):
+            s.start = m.start()
     return kept
+
+
+_COMMITTEE_BEFORE = re.compile(r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+$")
+
+
+# the words before a ministry's name that make it a source, not the one ranked: 'theo', 'do', or a
+# report 'của' it ('báo cáo của Bộ …'; 'hệ thống … của Bộ Tài chính' is the ministry's own)
+_SOURCE_BEFORE = (r"(?:theo|do|bởi|từ|tại|cùng|được|vừa\s+được|(?:báo\s+cáo|công\s+bố|số\s+liệu|thống\s+kê|đánh\s+giá|"
+                  r"kết\s+quả|khảo\s+sát|quyết\s+định|hướng\s+dẫn|đề\s+nghị|chỉ\s+đạo|văn\s+bản|đại\s+diện|"
+                  r"lãnh\s+đạo|đoàn(?:\s+công\s+tác)?)\s+của)\s*$")
 
 
 def document_province(title: str, text: str) -> Optional[str]:

@@ -23,13 +23,13 @@ def _value_list(v: SentenceView, start: int, tags=FIGURES) -> list[Token]:
         t = v.toks[k]
         if t.has(*tags) and t.value is not None:
             out.append(t)
-        elif t.has("comma", "semi") or t.text.lower() in ("và", "&") or t.has("point_unit", "ORD") or \
+        elif t.has("comma", "semi") or t.text.lower() in ("và", "&", "đến", "tới") or t.has("point_unit", "ORD") or \
                 t.text.lower() in ("thứ", "điểm", "hạng"):
             pass
         elif out:
             break
         elif t.has("copula", "colon", "respectively", "rank_verb", "rank_noun", "score_verb", "score_noun", "tie") or \
-                t.text.lower() in ("là", "đạt", "xếp", "với", "ở", "giá", "trị", "các", "giữ"):
+                t.text.lower() in ("là", "đạt", "xếp", "với", "ở", "giá", "trị", "các", "giữ", "từ"):
             pass
         else:
             break
@@ -84,6 +84,17 @@ def respectively(tagged: Tagged, state, c) -> list[Candidate]:
                     out.append(_cand(c, "rank", a + n, m.i, (t.i, m.i + 1), subjects=[m.ref],
                                      claims=frozenset({m.i} | ends)))
                 continue
+        fronted = _fronted_values(v, left_subjects)
+        for s_, fig in fronted:
+            kind_ = "percent" if fig.has("PCT") else "score"
+            out.append(_cand(c, kind_, fig.value, fig.i, (fig.i, t.i), subjects=[s_.ref], claims=frozenset({fig.i}),
+                             qualifier=fig.qualifier))
+        paired = _places_then_names(v, t.i)
+        if paired:
+            for place, (fig, subj) in paired:
+                out.append(_cand(c, "rank", place, subj.i, (t.i, subj.i + 1), subjects=[subj.ref],
+                                 claims=frozenset({subj.i, fig.i})))
+            continue
         lead = _leading_places(v, t.i)
         if lead is not None and len(left_subjects) == lead[0] >= 2:
             n, tok = lead
@@ -120,6 +131,69 @@ def respectively(tagged: Tagged, state, c) -> list[Candidate]:
                                  total=fig.value2 if kind == "rank" else None,
                                  scale=fig.value2 if kind == "score" else None))
     return out
+
+
+@construction("ordinal_list")
+def ordinal_list(tagged: Tagged, state, c) -> list[Candidate]:
+    """'Thanh Hoá, Điện Biên và Hà Tĩnh giữ các vị trí thứ 5, 6, 7': the places an explicit list of
+    ordinals names, paired in order with the subjects before it (as many of each)."""
+    v = SentenceView(tagged)
+    toks = tagged.tokens
+    out = []
+    for t in toks:
+        if not t.has("ORD") or t.value is None:
+            continue
+        places = [t]
+        for k in range(t.i + 1, len(toks)):
+            x = toks[k]
+            if x.has("NUM", "ORD") and x.has("int") and x.value is not None:
+                places.append(x)
+            elif not (x.has("comma") or x.text.lower() == "và"):
+                break
+        if len(places) < 2 or any(b.value != a.value + 1 for a, b in zip(places, places[1:])):
+            continue
+        a = v.clause_start(t.i, ("semi", "period", "colon"))
+        before = [k for k in v.subjects if a <= k < t.i]
+        chain = v.coordination(before[-1]) if before else []
+        if len(chain) != len(places) or any(x.has("respectively") for x in toks[chain[-1]:t.i]):
+            continue       # 'lần lượt' lists are list.respectively's
+        for fig, subj in zip(places, chain):
+            out.append(_cand(c, "rank", fig.value, fig.i, (chain[0], places[-1].i + 1), subjects=[toks[subj].ref],
+                             claims=frozenset({fig.i})))
+    return out
+
+
+def _fronted_values(v: SentenceView, subjects: list[Token]) -> list:
+    """'Với 0,5064 điểm và 0,4880 điểm, Ninh Bình và Thanh Hóa lần lượt đứng thứ 6 và 12': values
+    fronted before the subjects 'lần lượt' pairs, as many as they are; (subject, figure) pairs."""
+    toks = v.toks
+    if len(subjects) < 2 or not toks or toks[0].text.lower() != "với":
+        return []
+    figs = [t for t in toks[1:subjects[0].i] if t.has("NUM", "PCT") and t.value is not None]
+    if len(figs) != len(subjects) or not toks[subjects[0].i - 1].has("comma"):
+        return []
+    return list(zip(subjects, figs))
+
+
+def _places_then_names(v: SentenceView, i: int) -> list:
+    """'xếp thứ 2 và 3 lần lượt là Sở Tài chính với 379,34 điểm và Sở Kế hoạch và Đầu tư với …':
+    places listed before 'lần lượt', the subjects after it (each may carry its own score)."""
+    toks = v.toks
+    a = v.clause_start(i, ("semi", "period", "colon"))
+    ords = [k for k in range(a, i) if toks[k].has("ORD")]
+    if not ords:
+        return []
+    places = [toks[ords[-1]]]
+    for k in range(ords[-1] + 1, i):
+        x = toks[k]
+        if x.has("NUM", "ORD") and x.has("int") and x.value is not None:
+            places.append(x)
+        elif not (x.has("comma") or x.text.lower() == "và"):
+            return []
+    names = [k for k in range(i + 1, v.clause_end(i)) if toks[k].has("SUBJ") and v.is_subject(k)]
+    if len(places) < 2 or len(names) != len(places):
+        return []
+    return [(int(f.value), (f, toks[n])) for f, n in zip(places, names)]
 
 
 def _leading_places(v: SentenceView, i: int) -> Optional[tuple[int, int]]:
@@ -249,9 +323,12 @@ def _members_before(v: SentenceView, toks: list[Token], c) -> list[Candidate]:
         j = t.i + 1
         if toks[j].text.lower() in ("những", "các"):
             j += 1
+        stated = None      # 'A, B và C là ba địa phương có DTI thấp nhất'
+        if toks[j].has("NUM", "NUMWORD") and toks[j].has("int") and j + 1 < len(toks):
+            stated, j = toks[j].value, j + 1
         if not toks[j].has("group_noun"):
             continue
-        lead = next((x for x in toks[j + 1:j + 4] if x.has("lead_adj", "rank1", "trail_adj", "last_place")), None)
+        lead = next((x for x in toks[j + 1:j + 7] if x.has("lead_adj", "rank1", "trail_adj", "last_place")), None)
         if lead is None:
             continue
         members = []
@@ -268,7 +345,7 @@ def _members_before(v: SentenceView, toks: list[Token], c) -> list[Candidate]:
             elif not (x.has("comma", "semi") or x.text.lower() == "và"):
                 break
             k -= 1
-        if len(members) < 2:
+        if len(members) < 2 or (stated is not None and stated != len(members)):
             continue
         if lead.has("trail_adj", "last_place"):
             cand = _cand(c, "bottom_n", len(members), lead.i, (members[0].i, lead.i + 1), subjects=[m.ref for m in members],

@@ -110,8 +110,11 @@ def find_metrics(text: str) -> list[MetricMention]:
     from pipeline.extract.indicators import identify
     for rx in (_INDEX_ABBR, _INDEX_ABOUT, _NAMED_INDEX):
         for m in rx.finditer(text):
-            if any(not (m.end() <= f.start or m.start() >= f.end) for f in found):
+            overlaps = [f for f in found if not (m.end() <= f.start or m.start() >= f.end)]
+            # 'chỉ số Hạ tầng viễn thông (TII)': the named index holds the abbreviation a label found
+            if any(f.vocab or f.start < m.start() or f.end > m.end() for f in overlaps):
                 continue
+            found[:] = [f for f in found if f not in overlaps]
             name = m.group("name")
             found.append(MetricMention(m.start(), m.end(), identify("chỉ số " + name), text[m.start():m.end()], False))
     found.sort(key=lambda f: f.start)

@@ -161,9 +161,10 @@ def find_numbers(text: str, english: bool = False) -> list[NumberMention]:
             continue
         end = m.end()
         mult = _MULT_RE.match(text, end)
-        if mult:
+        while mult:       # '2,5 nghìn triệu', '1,5 triệu tỷ': the multipliers compound
             value *= MULTIPLIERS[mult.group(1).lower()]
             end = mult.end()
+            mult = _MULT_RE.match(text, end)
         pct = _PERCENT_RE.match(text, end)
         is_percent = bool(pct)
         if pct:

@@ -412,3 +412,35 @@ def new_subject_between(v: SentenceView, k: int, end: int) -> bool:
         if v.toks[j].has("SUBJ") and v.is_subject(j) and not (j > 0 and v.toks[j - 1].text.lower() in ("của", "tỉnh")):
             return v.has_between(k + 1, j, "comma", "semi") and v.has_between(k + 1, j, *FIGURES)
     return False
+
+
+def members_after(v: SentenceView, i: int) -> list[int]:
+    """'sáu địa phương đạt điểm tối đa 1.000 điểm, gồm Lào Cai, Thái Nguyên …': a group of units
+    states the figure and its members follow it; their tokens."""
+    a = v.clause_start(i, ("semi", "period", "colon"))
+    if not any(t.has("group_noun") for t in v.toks[a:i]):
+        return []
+    for k in range(i + 1, min(len(v.toks), i + 9)):
+        t = v.toks[k]
+        if t.has("semi", "period") or (t.has(*FIGURES) and t.value is not None and k > i + 1):
+            return []      # (right after it: the figure's own amount, 'đạt điểm tối đa 1.000 điểm')
+        if t.text.lower() in ("gồm", "bao gồm", "gồm có"):
+            j = k + 1
+            while j < len(v.toks) and v.toks[j].has("colon", "comma"):
+                j += 1
+            if j < len(v.toks) and v.toks[j].has("SUBJ"):
+                return v.coordination(j)
+            return []
+    return []
+
+
+def year_described(v: SentenceView, i: int) -> Optional[int]:
+    """'so với năm 2022 - năm tỉnh đứng ở vị trí cuối cùng': a clause set after a year by '- năm'
+    describes that year; the figure at token i inside it is of that year."""
+    toks = v.toks
+    for k in range(i - 3, -1, -1):
+        if toks[k].has("YEAR") and toks[k + 1].text in ("-", "–", "—") and toks[k + 2].text.lower() == "năm":
+            if not any(t.has("YEAR", "semi", "period") for t in toks[k + 3:i]):
+                return int(toks[k].value)
+            return None
+    return None

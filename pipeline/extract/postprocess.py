@@ -117,6 +117,24 @@ def places_from_totals(facts: list[Fact]) -> list[Fact]:
     return out
 
 
+def headings_restated(facts: list[Fact]) -> list[Fact]:
+    """A heading's figure that its paragraph states again (with the year, the size) is the
+    paragraph's: 'Bắc Kạn: Từ cuối bảng lên thứ 49' over '… vươn lên thứ 49 trong DTI 2023'."""
+    def loose(f: Fact) -> tuple:
+        return (f.subject, f.kind, round(f.value, 6), f.is_target, f.metric)
+    body = defaultdict(list)
+    for f in facts:
+        if f.provenance.get("heading") is None:
+            body[loose(f)].append(f)
+    out = []
+    for f in facts:
+        h = f.provenance.get("heading")
+        if h is not None and any(g.start > f.start and g.provenance.get("heading") is None for g in body[loose(f)]):
+            continue
+        out.append(f)
+    return out
+
+
 def restated_shares(facts: list[Fact]) -> list[Fact]:
     """'Với tỷ lệ 68,54%, …' and, later, 'Hà Nam đã xử lý trực tuyến toàn trình 68,54% …': one
     subject's percentage of one year with the same exact, non-round value is one figure, stated
@@ -136,4 +154,4 @@ def restated_shares(facts: list[Fact]) -> list[Fact]:
 def finish(facts: list[Fact], frames: list = ()) -> list[Fact]:
     sizes_of_full_lists(facts)
     propagate_totals(facts, frames)
-    return restated_shares(deduplicate(places_from_totals(facts)))
+    return restated_shares(headings_restated(deduplicate(places_from_totals(facts))))

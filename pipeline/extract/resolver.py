@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Optional
 
 from pipeline import domain
-from pipeline.extract import frames, indicators, phrases
-from pipeline.extract.candidates import Candidate
+from pipeline.extract import frames, indicators, phrases, scopes
+from pipeline.extract.candidates import RANKISH, Candidate
 from pipeline.extract.context import DocContext
 from pipeline.extract.discourse import Discourse
 from pipeline.extract.gazetteer import SubjectMention
@@ -19,7 +19,6 @@ from pipeline.models import Fact
 # the named indices (DTI, PCI, PAR INDEX …): a figure of one of them is taken from any text
 _INDEX_FAMILIES = frozenset(m.split(".")[0] for m in VOCABULARY)
 
-RANKISH = ("rank", "top_n", "bottom_n", "rank_change")
 NATION = SubjectMention(-1, -1, "Việt Nam", "country")
 
 
@@ -62,11 +61,14 @@ class Resolver:
         prev = c.notes.get("prev_subject")
         if prev is not None and phrases.goal_of_figure_before(v, i) is not None:
             return [prev[0]], "goal_of_previous"     # 'Khối bộ, ngành đạt 63,47% (mục tiêu 70%)'
-        if c.kind in ("score", "percent", "count") and self._aggregate(c, v):
-            if self.ctx.province and (phrases.internal_units(v, c.tok) or not phrases.national_scope(v, c.tok)):
+        if c.kind in ("score", "percent", "count") and scopes.aggregate(c, v, self.state):
+            if self.ctx.province and not c.notes.get("nation_goes_on") and \
+                    (phrases.internal_units(v, c.tok) or not phrases.national_scope(v, c.tok)):
                 return [self._province_self()], "aggregate_local"
             return [NATION], "aggregate"
-        if c.kind == "count" and self._counts_units(v, i):
+        if c.kind == "percent" and scopes.share_of_provinces(v, i):
+            return [NATION], "national_units"
+        if c.kind == "count" and scopes.counts_units(v, i):
             region = [k for k in range(v.clause_start(i), i) if toks[k].has("REGION")]
             if region:
                 return [toks[region[-1]].ref], "region"
@@ -80,7 +82,7 @@ class Resolver:
             if self.ctx.province:
                 return [self._province_self()], "anaphora"
         before = [k for k in v.subjects if k < c.span[0]]
-        if c.subject_side == "after" or (not before and self._fronted(v, i)):
+        if c.subject_side == "after" or (not before and scopes.fronted_figure(v, i)):
             after = [k for k in v.subjects if k > i and k < v.clause_end(i)]
             if after:
                 return [toks[k].ref for k in v.coordination(after[0])], "clause_after"
@@ -104,7 +106,16 @@ class Resolver:
                     if first is not None:
                         return [first, toks[k].ref], "coordination"
             return [toks[k].ref], "clause_before"
+        members = phrases.members_after(v, i) if not before else []
+        if members:
+            return [toks[k].ref for k in members], "members_after"
         if own:
+            # 'Theo Sở Thông tin và Truyền thông Bắc Ninh, tỉnh hiện cung cấp …': the province the
+            # source names is the one 'tỉnh' refers to
+            named = [k for k in range(0, own[-1]) if toks[k].has("SUBJ") and toks[k].ref.type == "agency" and
+                     toks[k].ref.province and toks[k].ref.province in toks[k].text]
+            if named and toks[own[-1]].text.lower() in ("tỉnh", "thành phố", "tỉnh này", "thành phố này"):
+                return [SubjectMention(-1, -1, toks[named[-1]].ref.province, "province")], "anaphora"
             return self._anaphora(v.t.paragraph, toks[own[-1]].text.lower()), "anaphora"
         recent = self.state.recent_subject(v.t.paragraph)
         if recent is not None and c.notes.get("continues"):
@@ -119,71 +130,16 @@ class Resolver:
             return [NATION], "national"
         return [], "none"
 
-    @staticmethod
-    def _negated(c: Candidate, v: SentenceView) -> bool:
-        """'không còn nằm trong top 10', 'chưa lọt vào tốp 20': a group or place denied."""
-        a = max(v.clause_start(c.span[0], ("semi", "period", "comma")), c.span[0] - 4)
-        return c.kind in RANKISH and any(t.has("negation") for t in v.toks[a:c.span[0]])
-
-    def _counts_units(self, v: SentenceView, i: int) -> bool:
-        """'Có 33 tỉnh, thành phố …', '7/17 bộ, ngành …': a count of provinces or ministries is the
-        nation's (or the region's named before it), not the article's province."""
-        nxt = v.toks[i + 1] if i + 1 < len(v.toks) else None
-        return nxt is not None and nxt.text.lower() in ("tỉnh", "tỉnh thành", "tỉnh thành phố", "tỉnh/thành",
-                                                        "tỉnh/thành phố", "bộ", "bộ ngành", "địa phương", "quốc gia")
-
     def _anaphora(self, paragraph: int, word: str = "") -> list[SubjectMention]:
+        if word == "thủ đô":
+            return [SubjectMention(-1, -1, "Hà Nội", "province")]     # 'Thủ đô' names one city
         recent = self.state.recent_subject(paragraph)
         # 'Tỉnh đã kết nối …' after a district's figures: 'tỉnh' names a province, not the district
-        fits = word not in ("tỉnh", "tỉnh nhà", "tỉnh ta") or (recent is not None and recent.type == "province")
+        fits = word not in ("tỉnh", "tỉnh nhà", "tỉnh ta", "toàn tỉnh") or (recent is not None and recent.type == "province")
         if recent is not None and fits and recent.type in ("province", "district", "agency", "ministry", "other"):
             return [recent]
         p = self._province_self()
         return [p] if p else ([NATION] if self.ctx.national else [])
-
-    def _fronted(self, v: SentenceView, i: int) -> bool:
-        """'Với 0,3897 điểm, Quảng Ninh đứng thứ 4': the figure sits in a fronted phrase."""
-        first = [t for t in v.toks[:4] if not t.has("PUNCT")]
-        starts = [t.text.lower() for t in first[:2]]
-        if "với" not in starts and not (starts and starts[0] in ("cụ", "đạt")):
-            return False
-        commas = [k for k in range(i, len(v.toks)) if v.toks[k].has("comma")]
-        return bool(commas) and not v.has_between(0, i, "SUBJ")
-
-    def _aggregate(self, c: Candidate, v: SentenceView) -> bool:
-        """An average over the provinces or ministries ('DTI trung bình cấp tỉnh đạt 0,3026', 'vượt
-        mức bình quân cả nước là 82,7%'): the nation's figure. 'Bình quân, …' opening a sentence is
-        an adverb ('on average'), and says nothing of whose figure it is."""
-        a, i = v.window(c.tok)
-        if a and v.toks[a - 1].has("lpar"):
-            a = max(v.clause_start(c.tok, ("semi", "period")), (v.prev_figure(a) or -1) + 1)
-        cue = [k for k in range(a, i) if v.toks[k].has("aggregate") and
-               not (k + 1 < len(v.toks) and v.toks[k + 1].has("comma") and k <= 1)]
-        if cue and not v.has_between(cue[-1], i, "SUBJ", "self_ref"):
-            return True
-        # 'Khối bộ, ngành đạt 63,47%': a figure over all the units of a kind
-        block = [k for k in range(a, i) if v.toks[k].has("block_word") and k + 1 < len(v.toks) and
-                 v.toks[k + 1].has("group_noun")]
-        if block and c.kind in ("percent", "count", "score") and \
-                not v.has_between(v.clause_start(c.tok, ("semi", "period")), block[-1], "SUBJ", "self_ref") and \
-                not v.has_between(block[-1] + 2, i, "SUBJ"):
-            return True
-        prev = v.prev_figure(c.tok)
-        if prev is not None and c.notes.get("prev_aggregate") and not v.has_between(prev, i, "SUBJ", "self_ref"):
-            return True
-        return False
-
-    def national_index(self, c: Candidate, v: SentenceView) -> bool:
-        """'DTI quốc gia năm 2024 đạt 0,7955', 'chỉ số chuyển đổi số quốc gia năm 2022 là 0,71'."""
-        a, i = v.window(c.tok)
-        for k in range(a, i):
-            t = v.toks[k]
-            if t.has("nation_index") and not t.has("aggregate") and not v.has_between(k, i, "SUBJ"):
-                near_metric = v.has_between(max(0, k - 2), k + 1, "METRIC") or "dti" in t.text.lower() or \
-                    t.text.lower().startswith("cấp")
-                if near_metric:
-                    return True
-        return False
 
     def _measured_quantity(self, c: Candidate, v: SentenceView) -> Optional[tuple[str, str]]:
         """What a bare percentage measures: the metric of the figure before it in its sentence, the
@@ -240,7 +196,9 @@ class Resolver:
                                    if v.toks[k].has("METRIC")), None)
             return about, "about_after"
         toks = v.toks
-        before = [k for k in range(0, c.span[0]) if toks[k].has("METRIC")]
+        # a pattern may open on the metric it follows ('chỉ số Nguồn nhân lực (HCI) đạt 0,7603')
+        opening = c.span[0] + 1 if toks[c.span[0]].has("METRIC") else c.span[0]
+        before = [k for k in range(0, opening) if toks[k].has("METRIC")]
         measured = phrases.measured_before(v, c)
         if measured is not None and before and toks[before[-1]].ref.id in domain.PERCENT_INDICES:
             measured = None
@@ -300,12 +258,20 @@ class Resolver:
              target: bool) -> tuple[Optional[int], str]:
         if c.year is not None:
             return c.year, "construction"
+        described = phrases.year_described(v, c.tok)
+        if described:
+            return described, "apposition"
         if c.notes.get("pending") and self.state.pending is not None and self.state.pending.year:
             return self.state.pending.year, "list_heading"
         if target:
             due = v.year_near(c.tok, ("plain", "deadline", "month"))
             if due:
                 return due.year, "clause"
+            # 'đến năm 2030 …; kinh tế số chiếm 35% GRDP; 100% xã …': goals listed after their due year
+            before = [y for y in v.years if y.role == "deadline" and y.tok < c.tok and
+                      v.paren[y.tok] <= v.paren[c.tok]]      # not '(đến năm 2030 đạt 20%)', an aside
+            if before:
+                return before[-1].year, "deadline_before"
         then = frames.then_year(v, c.tok)
         if then:
             return then, "compare_then"
@@ -434,10 +400,10 @@ class Resolver:
         subjects, how_subject = self.subjects(c, v)
         if not subjects:
             return []
-        if self._negated(c, v):
+        if scopes.negated(c, v):
             return []
         aggregate = how_subject in ("aggregate", "aggregate_local")
-        national = c.kind in ("score", "percent", "rank", "rank_change") and self.national_index(c, v)
+        national = c.kind in ("score", "percent", "rank", "rank_change") and scopes.national_index(c, v)
         if national and not c.subjects:
             subjects, how_subject = [NATION], "national_index"
         if subjects and all(s.type == "country" for s in subjects) and how_subject != "national_index":

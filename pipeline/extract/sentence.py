@@ -38,7 +38,8 @@ class SentenceView:
     # ---------------------------------------------------------------- structure
     @cached_property
     def paren(self) -> list[int]:
-        """Parenthesis depth of each token."""
+        """Parenthesis depth of each token; an aside between two dashes ('Ninh Bình - địa phương
+        từng đứng thứ 6 năm 2021 - đã tụt 15 bậc') counts as a parenthesis."""
         depth, out = 0, []
         for tok in self.toks:
             if tok.has("lpar"):
@@ -49,6 +50,12 @@ class SentenceView:
                 out.append(depth)
             else:
                 out.append(depth)
+        dashes = [t.i for t in self.toks if t.text in ("-", "–", "—") and
+                  not (t.i > 0 and self.toks[t.i - 1].has(*FIGURES)) and
+                  not (t.i + 1 < len(self.toks) and self.toks[t.i + 1].has(*FIGURES))]
+        for a, b in zip(dashes[0::2], dashes[1::2]):
+            for k in range(a + 1, b):
+                out[k] += 1
         return out
 
     def clause_start(self, i: int, stops=("semi", "colon", "period")) -> int:
@@ -95,13 +102,18 @@ class SentenceView:
         if sm is None or getattr(sm, "attribution", False):
             return False
         before = self.toks[max(0, i - 3):i]
+        ranks_next = i + 1 < len(self.toks) and self.toks[i + 1].has("rank1", "rank_verb", "last_place")
         for n, b in enumerate(before):
             if b.has("attribution") and not any(x.has("comma") for x in before[n + 1:]):
+                if b.text.lower() in ("do", "bởi") and ranks_next:
+                    continue                 # 'chỉ số … do TP. Hồ Chí Minh đứng đầu': the one ranked
                 return False                 # 'theo Sở …', 'do Bộ … tổ chức': a source
         head = self.t.text[:tok.start - self.t.offset].lower().rstrip()
         if re.search(r"(?:thứ trưởng|bộ trưởng|giám đốc|chủ tịch|đại diện|lãnh đạo|phó|cục trưởng|viện trưởng|"
                      r"trưởng phòng|phát ngôn|ông|bà|theo)$", head):
             return False                     # 'Thứ trưởng Bộ TTTT …', 'lãnh đạo Sở …': a speaker
+        if i > 0 and self.toks[i - 1].text.lower() in ("thuộc", "trực thuộc"):
+            return False                     # 'cơ quan quản lý Nhà nước thuộc UBND tỉnh': a locator
         if i > 0 and self.toks[i - 1].has("lpar") and i > 1 and self.toks[i - 2].has("SUBJ"):
             return False                     # 'phường Ninh Sơn (thành phố Tây Ninh)': a locator
         if i > 0 and self.toks[i - 1].has("lpar") and self.paren[i] and i + 1 < len(self.toks) \

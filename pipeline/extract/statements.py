@@ -1,6 +1,7 @@
 """Constructions written in code over one statement, registered by name and listed with their
 examples in constructions.yaml: 'từ hạng 14 lên hạng 9' (the rank now, the rank before, the
-change), a position over several metrics ('dẫn đầu ở cả ba trụ cột'), perfect scores."""
+change), a position over several metrics ('dẫn đầu ở cả ba trụ cột'), perfect scores, the
+leading places a list of subjects holds ('lần lượt chiếm năm vị trí đầu tiên')."""
 from __future__ import annotations
 
 from typing import Optional
@@ -137,4 +138,35 @@ def perfect_score(tagged: Tagged, state, c) -> list[Candidate]:
         for m in metrics:
             out.append(_cand(c, "score", value, t.i, (t.i, m.i + 1), metrics=[m.ref], scale=scale,
                              claims=frozenset(claims)))
+    return out
+
+
+@construction("leading_places")
+def leading_places(tagged: Tagged, state, c) -> list[Candidate]:
+    """'A, B và C chiếm ba vị trí dẫn đầu' (top_n of the group's size each); with 'lần lượt' before
+    it and as many subjects as places, each also holds its place in order ('A, B, C, D và E lần
+    lượt chiếm năm vị trí đầu tiên'). 'vị trí cuối bảng' gives bottom_n."""
+    v = SentenceView(tagged)
+    toks = tagged.tokens
+    out = []
+    for t in toks:
+        if not (t.has("NUM", "NUMWORD") and t.has("int") and t.value and 2 <= t.value <= 30):
+            continue
+        k = t.i + 1
+        if k >= len(toks):
+            continue
+        if toks[k].has("rank1", "last_place"):
+            end, last = k + 1, toks[k].has("last_place")
+        elif toks[k].has("rank_noun") and k + 1 < len(toks) and toks[k + 1].has("lead_adj", "first_word", "trail_adj"):
+            end, last = k + 2, toks[k + 1].has("trail_adj")
+        else:
+            continue
+        out.append(_cand(c, "bottom_n" if last else "top_n", t.value, t.i, (t.i, end), claims=frozenset({t.i, k})))
+        respectively = any(x.has("respectively") or x.text.lower() == "lần lượt" for x in toks[max(0, t.i - 3):t.i])
+        before = [x for x in v.subjects if x < t.i]
+        chain = v.coordination(before[-1]) if before else []
+        if respectively and not last and len(chain) == int(t.value):
+            for place, subj in enumerate(chain, start=1):
+                out.append(_cand(c, "rank", place, subj, (t.i, end), subjects=[toks[subj].ref],
+                                 claims=frozenset({subj})))
     return out

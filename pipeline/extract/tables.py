@@ -13,6 +13,7 @@ from pipeline.extract.context import DocContext
 from pipeline.extract.gazetteer import SubjectMention, canonical_province, find_subjects
 from pipeline.extract.metrics import find_metrics
 from pipeline.extract.numbers import parse_number
+from pipeline.extract.tokens import number_word_value
 from pipeline.models import Document, Fact, Table
 
 RANK_HEADER = re.compile(r"^(?:xếp\s+hạng|hạng|thứ\s+hạng|vị\s+trí|thứ\s+tự\s+xếp\s+hạng|xh)\b", re.I)
@@ -76,11 +77,19 @@ def _caption_metric(caption: str) -> Optional[tuple[str, str]]:
     m = _CAPTION_FRAME.match(caption or "")
     if not m or not m.group(0).strip():
         return None
+    body = re.sub(r"^\s*[\dIVX]+[.)]\s*", "", caption)     # '1. Chỉ số và xếp hạng …': a numbered title
+    if len(body.split()) > 30 or re.search(r"[.;:]\s+\S", body):
+        return None      # a paragraph leading into the table, not a title naming its quantity
     phrase = _CAPTION_TAIL.sub("", caption[m.end():]).strip(" :.-")
     if len(phrase.split()) < 3:
         return None
     return indicators.identify(phrase), phrase
 
+
+# 'Xếp hạng DTI năm 2022 (17 địa phương dẫn đầu)', 'Top 10 tỉnh, thành phố dẫn đầu': the caption
+# names the leading group its rows are
+_LEADING_GROUP = re.compile(r"(?i)(?:top|tốp|nhóm)?\s*\b(\d{1,2}|[a-zà-ỹ]+)\s+(?:địa\s+phương|tỉnh|bộ|cơ\s+quan|đơn\s+vị)"
+                            r"[\w\s,/]{0,20}?\s(?:dẫn\s+đầu|đứng\s+đầu|cao\s+nhất)")
 
 # '1 (0,9291)' in a column headed 'Xếp hạng (chỉ số)': the place and, in brackets, the score
 _RANK_WITH_SCORE = re.compile(r"^\s*(\d{1,3})\s*\(\s*(\d+[.,]\d+)\s*\)\s*$")
@@ -121,6 +130,9 @@ def table_facts(doc: Document, table: Table, ctx: DocContext, version: str, grou
         return []
     context = " ".join([table.caption or "", ctx.title])
     named = next((m for m in find_metrics(table.caption or "") if m.vocab), None)
+    if rank_col is not None:
+        # 'Xếp hạng DTI': the rank column names its index, whatever the caption says
+        named = next((m for m in find_metrics(header[rank_col]) if m.vocab), None) or named
     caption_metric = _caption_metric(table.caption) if named is None else None
     table_metric = named.id if named else caption_metric[0] if caption_metric else ("dti" if ctx.dti_doc else None)
     table_phrase = named.phrase if named else caption_metric[1] if caption_metric else None
@@ -153,6 +165,8 @@ def table_facts(doc: Document, table: Table, ctx: DocContext, version: str, grou
         named = _named_size(table, rows, name_col, ctx, groups, max(ranked))
         if named is not None:
             size = named    # the text says how many were ranked; the table may show only the first
+    group = _LEADING_GROUP.search(table.caption or "")
+    group_size = float(number_word_value(group.group(1)) or parse_number(group.group(1)) or 0) if group else 0.0
     out: list[Fact] = []
     for idx, row in enumerate(rows, start=1):
         if len(row) <= name_col:
@@ -177,6 +191,10 @@ def table_facts(doc: Document, table: Table, ctx: DocContext, version: str, grou
                 out.append(Fact(metric=table_metric, metric_phrase=table_phrase or header[rank_col], kind="score",
                                 value=score, scale=1.0 if score <= 1 else 1000.0 if score > 100 else 100.0,
                                 table_col=rank_col, extractor="tables.rank_score", **common))
+        if group_size == len(rows) and table_metric:
+            # '(17 địa phương dẫn đầu)': a caption naming the leading group the table lists
+            out.append(Fact(metric=table_metric, metric_phrase=table_phrase or table.caption, kind="top_n",
+                            value=group_size, extractor="tables.group", **common))
         col_values = {}
         for col, metric in score_cols:
             if len(row) > col:

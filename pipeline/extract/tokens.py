@@ -248,10 +248,11 @@ def scan_figures(text: str, english: bool = False) -> list[_Span]:
             claim(m.start(), end, {"YEAR"}, value=value)
             continue
         mult = _MULT_RE.match(text, end)
-        if mult:
+        while mult:       # '2,5 nghìn triệu', '1,5 triệu tỷ': the multipliers compound
             value *= MULTIPLIERS[mult.group(1).lower()]
             end = mult.end()
             tags.add("mult")
+            mult = _MULT_RE.match(text, end)
         pct = _PCT_RE.match(text, end)
         if pct:
             end = pct.end()
