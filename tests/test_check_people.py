@@ -65,3 +65,13 @@ def test_one_document_on_both_sides_is_not_sources_disagreeing(tmp_path):
     db_samples.save(db, D("u:other", "t", "2025-01-02", "Báo B", [
         F("Cà Mau thứ 30/34.", "Cà Mau", "dti", "rank", 30, 2024, total=34)]))
     assert check_claim(store.connect(tmp_path / "d.sqlite"), r.claim).verdict == SUPPORTED
+
+
+def test_metric_as_a_phrase_uses_the_indicator_vocabulary(tmp_path):
+    db = db_samples.build(tmp_path / "d.sqlite", [D("u:fibre", "t", "2025-01-01", "Báo A", [
+        F("Đã có 70,8% hộ gia đình được phủ cáp quang.", "Lào Cai", "fiber_households", "percent", 70.8, 2024,
+          unit="%")])])
+    [c] = read_claims(None, subject="lao cai", metric="hộ gia đình có cáp quang", kind="percent", value="70,8",
+                      year=2024)
+    assert c.metric == "fiber_households"            # the id the extractor gives such figures
+    assert check_claim(db, c).verdict == SUPPORTED

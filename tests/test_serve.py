@@ -206,3 +206,15 @@ def test_browser_facts_facet_canned_query_and_screenshot(served, db_path, tmp_pa
             browser.close()
     assert shot.stat().st_size > 10_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_column_descriptions_name_only_columns_the_table_has(db_path):
+    db = store.connect(db_path)
+    tables = serve.build_metadata(db_path)["databases"]["dti"]["tables"]
+    for name, meta in tables.items():
+        if meta.get("hidden") or not meta.get("columns"):
+            continue
+        have = {c[0] for c in db.execute(f"SELECT * FROM [{name}] LIMIT 0").description}
+        assert set(meta["columns"]) <= have, (name, set(meta["columns"]) - have)
+        if meta.get("sort"):
+            assert meta["sort"] in have, name

@@ -134,11 +134,23 @@ def claim_from_options(subject: Optional[str] = None, metric: Optional[str] = No
                          f"(with --metric and --year), e.g. --subject 'Lào Cai' --metric dti "
                          "--year 2024 --kind rank --value 14/34")
     parsed = parse_value(value, kind)
-    return Claim(subject=subject, subject_type=subject_type, metric=metric or "dti", year=year,
+    return Claim(subject=subject, subject_type=subject_type, metric=metric_id(metric), year=year,
                  kind=kind or parsed.get("kind"), value=parsed["value"],
                  total=total if total is not None else parsed.get("total"),
                  scale=scale if scale is not None else parsed.get("scale"),
                  qualifier=qualifier, is_target=is_target, decimals=parsed["decimals"])
+
+
+def metric_id(typed: Optional[str]) -> str:
+    """`--metric` as the documents' facts name it: an index id (dti, pci), an indicator id, or a
+    phrase ("tỷ trọng kinh tế số") read with the extractor's indicator vocabulary; dti when absent."""
+    from pipeline.extract.indicators import identify, known
+    if not typed:
+        return "dti"
+    typed = typed.strip()
+    if typed in index_metrics() or known(typed) or re.fullmatch(r"[a-z0-9_.]+", typed):
+        return typed                   # an id as stored (a made-up label too: query --metric shows them)
+    return metric_in(typed) or identify(typed)
 
 
 def require_complete(claim: Claim) -> None:

@@ -134,6 +134,19 @@ def canned_queries() -> dict[str, dict[str, Any]]:
     return queries
 
 
+def _described_columns_only(db_path: str | Path, tables: dict[str, Any]) -> dict[str, Any]:
+    """Each table's column help limited to the columns it has (a view shows fewer than facts)."""
+    db = store.connect(db_path)
+    try:
+        for name, meta in tables.items():
+            if meta.get("columns"):
+                have = {c[0] for c in db.execute(f"SELECT * FROM [{name}] LIMIT 0").description}
+                meta["columns"] = {k: v for k, v in meta["columns"].items() if k in have}
+    finally:
+        db.conn.close()
+    return tables
+
+
 def build_metadata(db_path: str | Path) -> dict[str, Any]:
     name = Path(db_path).stem
     return {
@@ -144,7 +157,8 @@ def build_metadata(db_path: str | Path) -> dict[str, Any]:
         "license": LICENSE["name"], "license_url": LICENSE["path"],
         "source": "Provincial portals, newspapers and decisions (see the sources and documents tables)",
         "extra_css_urls": ["/assets/dti.css"],
-        "databases": {name: {"title": "DTI figures", "tables": table_metadata(), "queries": canned_queries()}},
+        "databases": {name: {"title": "DTI figures", "tables": _described_columns_only(db_path, table_metadata()),
+                             "queries": canned_queries()}},
     }
 
 
