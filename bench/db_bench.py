@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 
 from pipeline import store
-from pipeline.store import reference_data
+from pipeline.store import figures, reference_data
 from pipeline.research.query import FactQuery, build_sql
 from pipeline.research.search import search
 from pipeline.research.serve import canned_queries
@@ -113,6 +113,9 @@ def fill(path: Path, n_facts: int, seed: int = 2024) -> float:
                                  scale, is_target, evidence, start, "end", extractor, extractor_version)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", facts)
         conn.execute("COMMIT")
+    # a bulk load: the figures of everything at once at the end (a writer of one document at a
+    # time refreshes its own questions in its transaction instead)
+    figures.refresh_pending(conn)
     conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return time.perf_counter() - started
