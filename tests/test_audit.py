@@ -45,6 +45,9 @@ def test_conflicting_documents(db):
     assert (f.subject, f.metric, f.year) == ("Lào Cai", "dti", 2024)
     assert set(f.figures) == {"rank 14/34", "rank 12/34", "top 5"}
     assert len(f.urls) == 3 and "3 documents disagree" in f.message
+    # and what the consolidated figures answer: one document each, so the later publication's
+    # answer is shown first, disputed, with the other counted
+    assert f.message.endswith("; figures: 12/34 (disputed, 1 document(s), 1 other answer(s))")
     # 0,7167 and 716,7/1.000 are one score, top 15 agrees with 14th, Thanh Hóa/Thanh Hoá agree
     assert not [x for x in f.figures if "score" in x or x == "top 15"]
 

@@ -348,7 +348,21 @@ def audit(db, rules: Iterable[str] = RULES) -> list[Finding]:
     for rule in RULES:
         if rule in rules:
             out += runners[rule]()
+    for f in out:
+        if f.rule == "conflict":
+            f.message += _figures_say(db, f)
     return out
+
+
+def _figures_say(db, f: Finding) -> str:
+    """What the consolidated `figures` table answers to a conflicting question: the answer most
+    documents give (or the official one), its status and its counts."""
+    rows = db.execute("""SELECT value, ranking, status, documents, answers FROM figures
+                         WHERE subject = ? AND metric = ? AND year IS ? AND kind = ? AND is_target = 0
+                         ORDER BY all_documents DESC""", [f.subject, f.metric, f.year, f.kind]).fetchall()
+    parts = [f"{format_number(v)}{f'/{r}' if r else ''} ({s}, {d} document(s), {a - 1} other answer(s))"
+             for v, r, s, d, a in rows]
+    return f"; figures: {'; '.join(parts)}" if parts else ""
 
 
 def audit_file(db_path: str, rules: Iterable[str] = RULES, keep: bool = True) -> list[Finding]:
