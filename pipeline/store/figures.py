@@ -52,6 +52,7 @@ CREATE TABLE figures (
 CREATE INDEX figures_question ON figures(metric, year, kind, ranking, subject_type);
 CREATE INDEX figures_subject ON figures(subject, metric, year);
 CREATE INDEX figures_status ON figures(status);
+CREATE INDEX figures_document ON figures(document_id);   -- a document's deletion finds its rows
 CREATE TABLE figures_dirty (
   key TEXT PRIMARY KEY, subject TEXT NOT NULL, metric TEXT NOT NULL, year INTEGER
 );
