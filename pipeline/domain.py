@@ -35,6 +35,9 @@ def edition_published_by(index: str, when: dt.date) -> Optional[int]:
 LARGEST_REGION = 14
 NATIONAL_SIZES = (34, 63)
 
+# The centrally governed cities: a 'tỉnh' (province) referred back to is none of them.
+CITIES = frozenset({"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"})
+
 # Indices whose values are percentages: a rank stated after such a value ranks the index itself.
 PERCENT_INDICES = frozenset({"sipas", "par_index"})
 

@@ -216,3 +216,10 @@ def test_tinh_after_a_source_that_names_its_province_is_that_province():
                "hơn 1.250 dịch vụ công trực tuyến mức độ 4.", title="Top 10 DTI 2021")
     assert has(fs, kind="count", subject="Bắc Ninh", value=1250)
     assert not has(fs, kind="count", subject="Bắc Giang")
+
+
+def test_tinh_refers_back_to_a_province_not_to_a_city_named_before():
+    fs = facts("Năm 2020, Thành phố Hồ Chí Minh xếp thứ 2. Xét riêng các trụ cột chính quyền số, kinh tế số, "
+               "xã hội số, thứ hạng của tỉnh lần lượt là 22, 9, 13.", title="Hải Dương xếp thứ 14 về DTI 2020")
+    assert has(fs, subject="Hải Dương", kind="rank", value=9, metric="dti.economy")
+    assert not has(fs, subject="Hồ Chí Minh", kind="rank", value=9)

@@ -159,7 +159,7 @@ def _candidates(c: Construction, tagged: Tagged, state) -> list[Candidate]:
             cand.metrics = [t.ref for t in tagged.tokens[a:b] if t.has("METRIC")]
         if "sign" in spec and spec["sign"] in caps:
             a, b = caps[spec["sign"]]
-            if any(t.has("change_down") for t in tagged.tokens[a:b]):
+            if any(t.has("change_down") or t.text in ("-", "−", "–") for t in tagged.tokens[a:b]):
                 cand.value = -cand.value
         if "also_overall" in spec and spec["also_overall"] in caps:
             a, b = caps[spec["also_overall"]]

@@ -16,7 +16,7 @@ _NOT_UNITS = {"ngày", "tháng", "năm", "giờ", "phút", "giây", "tuần", "q
               "mục", "lượt/ngày", "km2", "ha", "m2", "độ", "°c", "tầng", "x", "chiều", "vòng", "ký", "số", "trên",
               "so", "và", "hoặc", "đến", "tới", "là", "thì", "cho", "của", "với", "từ", "trong", "ở", "tại",
               "nhóm", "đã", "được", "sẽ", "đang", "vẫn", "cũng", "đều", "rồi", "chữ", "con", "vị trí", "kb", "mb",
-              "gb", "kbps", "mbps", "px", "inch", "ms"}
+              "gb", "kbps", "mbps", "px", "inch", "ms", "min", "mins", "sec", "h"}
 
 
 _NOT_COUNT_BEFORE = {"mức độ", "độ", "mức", "cấp", "số", "lần", "thứ", "khóa", "khoá", "kỳ", "loại", "nhóm",
@@ -62,7 +62,9 @@ def count_noun(tagged: Tagged, cand: Candidate) -> bool:
     if prev is not None and prev.has("slash"):
         return False        # '1.168 dịch vụ/2.018 thủ tục': the whole of the count before
     tong_so = prev is not None and prev.text.lower() == "số" and i > 1 and tagged.tokens[i - 2].text.lower() == "tổng"
-    if prev is not None and not tong_so and (prev.text.lower() in _NOT_COUNT_BEFORE or
+    # 'cấp 1,98 triệu thẻ': the verb 'to issue' before a large number, not a level ('cấp 3')
+    issued = prev is not None and prev.text.lower() == "cấp" and cand.value is not None and cand.value > 10
+    if prev is not None and not tong_so and not issued and (prev.text.lower() in _NOT_COUNT_BEFORE or
                                              prev.has("rank_noun", "rank_verb_noun", "ord_marker", "top_word",
                                                       "scale_word")):
         return False
@@ -240,6 +242,10 @@ def score_context(tagged: Tagged, cand: Candidate) -> bool:
     t = v.toks[i]
     if t.has("FRAC") and t.value2 and t.value > t.value2:
         return False
+    nxt = v.toks[i + 1] if i + 1 < len(v.toks) else None
+    if t.has("FRAC") and float(t.value).is_integer() and not (nxt is not None and nxt.has("point_unit", "score_noun")) \
+            and nxt is not None and not nxt.has("PUNCT"):
+        return False      # '16/16 nhiệm vụ', '23/34 mục tiêu': things counted, not points
     if t.has("NUM") and not t.has("dec") and not t.has("FRAC"):
         # a whole number of points is a score only when stated as one ('đạt 801 điểm')
         if not any(x.has("score_verb") for x in before) or t.value > 1000:

@@ -62,6 +62,9 @@ def right_words(v: SentenceView, i: int, limit: int = 30) -> tuple[int, int]:
             if close and inner and any(x.has(*FIGURES) for x in inner) and not any(x.has("target_cue") for x in inner):
                 b = close + 1          # '33 tỉnh (chiếm 52%) thuộc nhóm …': the phrase goes on
                 continue
+            if close and inner and len(inner) <= 4 and not any(x.has(*FIGURES, "SUBJ") for x in inner):
+                b = close + 1          # '43 trang thông tin (website) bị chèn …': a gloss, the phrase goes on
+                continue
             break
         if t.has(*FIGURES) and (_is_threshold(v, b) or _named_number(v, b)):
             b += 1
@@ -103,8 +106,8 @@ def share_of_previous(v: SentenceView, i: int) -> Optional[str]:
     verb, comma = v.toks[i - 1], v.toks[i - 2]
     if v.toks[i - 1].has("qualifier_word") and i >= 3:
         verb, comma = v.toks[i - 2], v.toks[i - 3]
-    if not (comma.has("comma") and verb.text.lower() in ("đạt", "chiếm", "bằng", "tương đương", "tức", "là")):
-        return None
+    if not (comma.has("comma", "lpar") and verb.text.lower() in ("đạt", "chiếm", "bằng", "tương đương", "tức", "là")):
+        return None       # ', chiếm 31,5%' or '(chiếm 52%)' after the count
     prev = v.prev_figure(i)
     while prev is not None and _is_threshold(v, prev):
         prev = v.prev_figure(prev)     # '12/89 bộ, tỉnh có DTI từ 0,5 trở lên, chiếm 13,48%': the share of the 12

@@ -135,7 +135,8 @@ class Resolver:
             return [SubjectMention(-1, -1, "Hà Nội", "province")]     # 'Thủ đô' names one city
         recent = self.state.recent_subject(paragraph)
         # 'Tỉnh đã kết nối …' after a district's figures: 'tỉnh' names a province, not the district
-        fits = word not in ("tỉnh", "tỉnh nhà", "tỉnh ta", "toàn tỉnh") or (recent is not None and recent.type == "province")
+        fits = word not in ("tỉnh", "tỉnh nhà", "tỉnh ta", "toàn tỉnh", "tỉnh này") or (
+            recent is not None and recent.type == "province" and recent.name not in domain.CITIES)
         if recent is not None and fits and recent.type in ("province", "district", "agency", "ministry", "other"):
             return [recent]
         p = self._province_self()

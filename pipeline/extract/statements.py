@@ -73,7 +73,7 @@ def metric_predicate(tagged: Tagged, state, c) -> list[Candidate]:
         if k < len(toks) and toks[k].has("NUM", "NUMWORD", "FRAC") and toks[k].value:
             count_tok = toks[k]
             k += 1
-        if k < len(toks) and toks[k].has("METRIC") and toks[k].text.lower().startswith("trụ cột") and \
+        if k < len(toks) and toks[k].has("METRIC") and toks[k].text.lower().startswith(("trụ cột", "pillar")) and \
                 count_tok is not None:
             k = k  # 'cả ba trụ cột chính quyền số, …': the noun and the first name are one token
         elif k >= len(toks) or not (toks[k].has("methodology") or toks[k].text.lower() in ("chỉ", "chỉ số")):

@@ -122,7 +122,7 @@ _ORD_BLOCK = re.compile(r"(?i)(?:lần|năm|kỳ|khóa|khoá|đợt|phiên|họp
                         r"giai\s+đoạn|tuần|ngày|tháng|quý|đại\s+hội|nhiệm\s+kỳ|liên\s+tiếp|mùa|vòng|tiết)\s*$")
 _ORD_RE = re.compile(rf"(?i)(?<![\w])(?P<head>thứ|hạng)\s+(?P<n>\d{{1,3}}|{_NUMWORD})"
                      rf"(?![\w,.]\d)(?:\s*/\s*(?P<total>\d{{1,3}})(?![\d/]))?(?![\w])")
-_ORD_EN = re.compile(r"(?i)(?<![\w])(?:No\.?\s*|#)(?P<n>\d{1,2})(?![\d.,%])")
+_ORD_EN = re.compile(r"(?i)(?<![\w])(?:No\.?\s*|#)(?P<n>\d{1,2})(?![\d%]|[.,]\d)")     # '#4.' ends a sentence
 _RANGE_RE = re.compile(rf"(?i)(?P<from>từ\s+)?(?P<a>{_NUM})\s*(?P<pa>%)?\s*(?:-|–|đến|tới)\s*(?P<b>{_NUM})"
                        rf"(?:\s*/\s*(?P<scale>{_NUM}))?(?P<pb>\s?%)?(?![\d/])")
 _FRAC_RE = re.compile(rf"(?<![\d.,/])(?P<a>{_NUM})\s*/\s*(?P<b>{_NUM})(?![\d/])")
