@@ -75,3 +75,13 @@ def test_metric_as_a_phrase_uses_the_indicator_vocabulary(tmp_path):
                       year=2024)
     assert c.metric == "fiber_households"            # the id the extractor gives such figures
     assert check_claim(db, c).verdict == SUPPORTED
+
+
+def test_a_sentence_naming_an_unknown_subject_gets_did_you_mean(tmp_path):
+    path = tmp_path / "d.sqlite"
+    db_samples.build(path)
+    r = CliRunner().invoke(cli, ["check", "--db", str(path), "Thanh Hox xep thu 5/34 nam 2024"])
+    assert r.exit_code == 2
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1 and "'Thanh Hox xep thu 5/34 nam 2024'" in err   # as typed
+    assert "did you mean Thanh Hóa" in err and "metric" not in err.split("write it like")[0]

@@ -54,12 +54,26 @@ def claim_from_fact(fact: Fact, text: str) -> Claim:
                  decimals=written_decimals(fact.value, fact.evidence), text=text)
 
 
+def _did_you_mean(text: str) -> list[str]:
+    """Provinces close to the capitalised words a claim opens with ("Thanh Hox" → Thanh Hóa)."""
+    import difflib
+    from pipeline.extract.gazetteer import UPPER, provinces
+    from pipeline.textnorm import fold
+    lead = re.match(rf"\s*((?:[{UPPER}][\w]*\s*){{1,4}})", text)
+    if not lead:
+        return []
+    names = {fold(n): n for n in provinces()}
+    return [names[k] for k in difflib.get_close_matches(fold(lead.group(1)), list(names), n=3, cutoff=0.6)]
+
+
 def _missing_parts(text: str) -> list[str]:
     """What a sentence lacks to be a claim, read roughly, for the error message."""
     from pipeline.extract.gazetteer import find_subjects
     missing = []
     if not find_subjects(text):
-        missing.append("subject (a province, district or agency name)")
+        hint = _did_you_mean(text)
+        missing.append("subject (a province, district or agency name)"
+                       + (f" — did you mean {', '.join(hint)}?" if hint else ""))
     if not re.search(r"\d|dẫn đầu|đứng đầu|đứng cuối|cuối bảng|\btop\b|\btốp\b", text, re.IGNORECASE):
         missing.append("figure (a rank, score, percentage or count)")
     if metric_in(text) is None and not re.search(r"chỉ số|tỷ lệ|tỉ lệ|số lượng", text, re.IGNORECASE):
@@ -85,16 +99,17 @@ def claims_from_text(text: str, extractor=None) -> list[Claim]:
     clean = normalize_text(text)
     if not clean:
         raise UsageError(f"no claim given; write one like {EXAMPLE!r}")
-    clean = restore_marks(clean)      # "Thanh Hoa xep thu 5/34" is read as "Thanh Hoá xếp thứ 5/34"
+    typed, clean = clean, restore_marks(clean)   # "Thanh Hoa xep thu 5/34" read as "Thanh Hoá xếp thứ 5/34"
     facts = extractor(Document(url="claim:", text=clean, doc_type="txt"))
-    if not facts and metric_in(clean) is None:
+    dti_assumed = not facts and metric_in(clean) is None
+    if dti_assumed:
         # a claim naming no index is about the DTI, as --metric defaults to it
         facts = [f for f in extractor(Document(url="claim:", text=_with_dti(clean), doc_type="txt"))
                  if f.metric == "dti"]
     if not facts:
-        missing = _missing_parts(clean)
-        why = ("missing " + ", ".join(missing)) if missing else "no figure about a subject could be read from it"
-        raise UsageError(f"cannot check {clean!r}: {why}; write it like {EXAMPLE!r}, "
+        missing = [m for m in _missing_parts(clean) if not (dti_assumed and m.startswith("metric"))]
+        why = ("missing " + "; ".join(missing)) if missing else "no figure about a subject could be read from it"
+        raise UsageError(f"cannot check {typed!r}: {why}; write it like {EXAMPLE!r}, "
                          "or give --subject, --metric, --year, --kind and --value")
     claims, seen = [], set()
     for f in facts:
