@@ -116,3 +116,13 @@ def test_serve_ranking_canned_query_on_the_demo_database():
     assert got[0]["province"] == "Hà Nội" and got[0]["url"]
     of_63 = rows(db, CANNED_QUERIES["ranking"]["sql"], {"year": "2024", "size": "63", "metric": ""})
     assert {r["province"] for r in of_63} == {"Thanh Hóa", "Lào Cai"}
+
+
+def test_a_province_rank_without_size_in_a_year_of_one_ranking(tmp_path):
+    db = db_samples.build(tmp_path / "f.sqlite", [D("u:a", "t", "2023-05-01", "o", [
+        F("Huế xếp thứ 3 năm 2022", "Huế", "dti", "rank", 3, 2022),
+        F("Huế xếp thứ 2 năm 2024", "Huế", "dti", "rank", 2, 2024),
+        F("Huế xếp thứ 1 về PCI năm 2022", "Huế", "pci", "rank", 1, 2022)])])
+    assert [f["ranking"] for f in figure(db, "Huế", "rank", 2022)] == [63]     # DTI 2022 ranked the 63
+    assert [f["ranking"] for f in figure(db, "Huế", "rank", 2024)] == [None]   # DTI 2024: of 34 and of 63
+    assert [f["ranking"] for f in figure(db, "Huế", "rank", 2022, metric="pci")] == [None]

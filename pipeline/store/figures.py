@@ -17,7 +17,7 @@ from collections import defaultdict
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from pipeline.domain import scale_of
+from pipeline.domain import national_ranking_size, scale_of
 
 POSITION_KINDS = ("rank", "top_n", "bottom_n")
 WHOLE_KINDS = ("rank", "top_n", "bottom_n", "rank_change", "count")   # stored as integers
@@ -116,7 +116,10 @@ def _rankings(rows: list[dict[str, Any]], doc_sizes: dict[tuple, set]) -> None:
         else:
             doc = doc_sizes.get((r["document_id"], r["subject_type"]), set())
             same = by_value.get((r["subject_type"], r["kind"], r["value"]), set())
-            r["ranking"] = next(iter(doc)) if len(doc) == 1 else next(iter(same)) if len(same) == 1 else None
+            r["ranking"] = next(iter(doc)) if len(doc) == 1 else next(iter(same)) if len(same) == 1 else (
+                # a province's national DTI rank in a year that had one ranking (a regional rank is
+                # the extractor's dti_regional, never here)
+                national_ranking_size(r["metric"], r["year"]) if r["subject_type"] == "province" else None)
 
 
 def _answers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
