@@ -165,7 +165,7 @@ def not_group_lead(tagged: Tagged, cand: Candidate) -> bool:
     # 'giữa địa phương đứng đầu và đứng cuối': the second of two coordinated places reads as the first
     while i > 1 and toks[i - 1].text.lower() == "và" and toks[i - 2].has("rank1", "last_place"):
         i -= 2
-    if i > 0 and toks[i - 1].text.lower() in ("nhóm", "khối", "tốp", "top"):
+    if i > 0 and toks[i - 1].text.lower().split()[:1] in (["nhóm"], ["khối"], ["tốp"], ["top"]):   # 'nhóm các tỉnh dẫn đầu'
         return False
     k = i - 1
     while k >= 0 and toks[k].has("group_noun", "comma"):
