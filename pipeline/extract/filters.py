@@ -55,6 +55,13 @@ def count_noun(tagged: Tagged, cand: Candidate) -> bool:
         return False        # 'cả hai chỉ số', 'cả 3 trụ cột': all of them, not a count
     if nxt.has("SUBJ"):
         return False        # 'Hai tỉnh Thanh Hóa và Yên Bái': the number names who, it counts nothing
+    if nxt.has("methodology") and i + 2 < len(tagged.tokens) and tagged.tokens[i + 2].has("METRIC"):
+        return False        # 'Hai chỉ số Nhận thức số và Thể chế số đạt …': the number names which
+    if nxt.has("group_noun") and not tagged.tokens[i].has("FRAC") and \
+            any(t.has("lead_adj", "trail_adj") and not v.paren[t.i] for t in tagged.tokens[i + 2:i + 12]):
+        return False        # 'Mười địa phương có Chỉ số … cao nhất': a leading group, not a count
+    if prev is not None and prev.text.lower() in ("địa chỉ số", "số nhà", "số điện thoại", "đường dây nóng"):
+        return False        # 'gửi về địa chỉ số 28': an address
     if nxt.has("rank_noun", "then_list"):
         return False        # 'Bốn vị trí kế tiếp thuộc về …': places, not things counted
     if nxt.has("group_noun") and any(t.has("SUBJ") for t in tagged.tokens[i + 2:i + 4]):
