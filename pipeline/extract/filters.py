@@ -247,6 +247,10 @@ def score_context(tagged: Tagged, cand: Candidate) -> bool:
     if re.search(r"\btrở\s+(?:lên|xuống)\b", after) or (i > 0 and v.toks[i - 1].text.lower() == "ngưỡng"):
         return False      # 'đạt từ 700 điểm trở lên', 'vượt ngưỡng 0,75 điểm': a threshold
     t = v.toks[i]
+    a = v.clause_start(i, ("semi", "period"))
+    if cand.qualifier != "exact" and any(x.has("NUM", "FRAC", "NUMWORD") and x.i + 1 < i and v.toks[x.i + 1].has("group_noun")
+                                         for x in v.toks[a:i]):
+        return False      # 'có 7/9 huyện đạt trên 600 điểm': the bar a count of units clears, no one's score
     if t.has("FRAC") and t.value2 and t.value > t.value2:
         return False
     nxt = v.toks[i + 1] if i + 1 < len(v.toks) else None
