@@ -132,6 +132,11 @@ def _same_year_as_rank(facts: list[Fact]) -> None:
     """'đứng thứ 55 trong cả nước, tụt 7 bậc so với năm 2020': a change of rank stated with a rank
     is of the rank's year, whatever year it is compared with."""
     for f in facts:
+        moved = [g.year for g in facts if g.extractor == "change.from_to" and g.kind == "rank" and g.year and
+                 g.subject == f.subject and g.start == f.start]
+        if f.kind == "rank_change" and moved:
+            f.year = max(moved)       # 'từ vị trí thứ 17 năm 2023 vươn lên thứ 8, tăng 9 bậc': the change ends now
+            continue
         if f.kind == "rank_change" and f.provenance.get("year") not in ("clause", "construction", "sentence"):
             ranks = [g for g in facts if g.kind == "rank" and g.subject == f.subject and g.metric == f.metric
                      and g.year and g.start == f.start]

@@ -435,7 +435,7 @@ class Resolver:
         for subj in subjects:
             for metric, phrase in metrics:
                 year, how_year = self.year(c, v, metric, metric_tok, target)
-                if c.notes.get("previous") and year and how_year not in ("compare_then",):
+                if c.notes.get("previous") and year and how_year not in ("compare_then", "construction"):
                     year, how_year = year - 1, how_year + "_before"   # 'từ hạng 14 lên hạng 9': 14 was last year's
                 total, how_total = self.total(c, v, subj)
                 scale = None
