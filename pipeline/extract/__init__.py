@@ -72,6 +72,8 @@ def _announced_list(view: SentenceView, ctx, paragraph: int) -> Optional[Pending
     toks = view.toks
     if view.subjects or len(view.t.text) > 160 or re.match(r"\s*\d{1,3}\s*[.)]", view.t.text):
         return None
+    if any(t.has("self_ref", "target_cue", "achieved_cue") for t in toks):
+        return None      # 'Tỉnh phấn đấu lọt vào top 5 …': a statement about someone, not a list's heading
     size, kind = None, None
     for k, t in enumerate(toks[:-1]):
         if t.has("top_word", "bottom_word") and toks[k + 1].has("NUM") and toks[k + 1].value:

@@ -271,3 +271,18 @@ def percent_context(tagged: Tagged, cand: Candidate) -> bool:
     if any(t.text.lower() == "trọng số" or t.text.lower() == "trọng" for t in v.toks):
         return False
     return not tagged.tokens[cand.tok].has("RANGE")
+
+
+@candidate_filter("not_describing_a_group")
+def not_describing_a_group(tagged: Tagged, cand: Candidate) -> bool:
+    """'lọt vào tốp 10 địa phương có chỉ số DTI cao nhất cả nước': the superlative says which group,
+    it places no one first."""
+    v = SentenceView(tagged)
+    i = cand.span[0]
+    toks = tagged.tokens
+    a = v.clause_start(i, ("semi", "period", "comma"))
+    for k in range(a, i - 1):
+        if (toks[k].has("top_word", "bottom_word") or toks[k].text.lower() == "nhóm") and \
+                toks[k + 1].has("NUM", "NUMWORD") and toks[k + 1].value and toks[k + 1].value > 1:
+            return False
+    return True
