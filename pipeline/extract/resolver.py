@@ -268,6 +268,11 @@ class Resolver:
             due = v.year_near(c.tok, ("plain", "deadline", "month"))
             if due:
                 return due.year, "clause"
+            # 'thuộc nhóm 50 quốc gia dẫn đầu về Chính phủ điện tử vào năm 2030': the due year closes the clause
+            later = [y for y in v.years if y.role in ("plain", "deadline") and c.tok < y.tok < v.clause_end(c.tok)
+                     and not v.has_between(c.tok + 1, y.tok, *FIGURES)]
+            if later:
+                return later[0].year, "clause_after"
             # 'đến năm 2030 …; kinh tế số chiếm 35% GRDP; 100% xã …': goals listed after their due year
             before = [y for y in v.years if y.role == "deadline" and y.tok < c.tok and
                       v.paren[y.tok] <= v.paren[c.tok]]      # not '(đến năm 2030 đạt 20%)', an aside
