@@ -221,7 +221,8 @@ def about_after(v: SentenceView, c: Candidate) -> list[tuple[str, str]]:
     k = c.span[1]
     n = len(toks)
     while k < n and (toks[k].has("nation_scope", "group_noun", "comma", "region_word", "SUBJ", "world_scope") or
-                     toks[k].text.lower() in ("trên", "trong", "của", "các", "tỉnh,", "thành") or
+                     toks[k].text.lower() in ("trên", "trong", "của", "các", "tỉnh,", "thành", "trực thuộc", "trung ương",
+                                              "trực", "thuộc") or
                      (toks[k].has("prep_scope") and not toks[k].has("about"))):
         if toks[k].has("SUBJ") and not (k > 0 and toks[k - 1].has("region_word")):
             break
