@@ -291,3 +291,18 @@ def test_harvest_of_the_sample_portal_then_check_and_audit(tmp_path):
     r = check_claim(db, Claim(subject="Thừa Thiên Huế", metric="dti", kind="rank", value=2, year=2022))
     assert r.verdict == DISPUTED
     assert all(s.url.startswith("http://127.0.0.1") and s.evidence for s in r.supporting + r.contradicting)
+
+
+def test_serve_audits_again_only_after_a_write(tmp_path):
+    from pipeline.factcheck.audit import audit_file
+    from pipeline.factcheck.audit_queries import stale
+    path = str(tmp_path / "s.sqlite")
+    corpus.build(path)
+    db = store.connect(path)
+    assert stale(db)                       # never audited
+    audit_file(path)
+    assert not stale(db)                   # nothing written since
+    import time
+    time.sleep(1.1)                        # instants are stored to the second
+    import_reference(path, corpus.REFERENCE_CSV)
+    assert stale(db)                       # an official table changes the reference rule's findings

@@ -54,3 +54,14 @@ def record(db, findings: Iterable, rules: Iterable[str]) -> int:
               f.urls[0] if f.urls else None, "\n".join(f.urls), "\n".join(f.evidence), "\n".join(f.references),
               when) for f in findings])
     return len(findings)
+
+
+def stale(db) -> bool:
+    """Has anything been written since the findings were recorded (a document parsed, an official
+    table imported), or were none ever recorded? `serve` audits again only then."""
+    audited = db.execute("SELECT max(audited_at) FROM audit_findings").fetchone()[0]
+    if audited is None:
+        return True
+    changed = db.execute("""SELECT max(t) FROM (SELECT max(parsed_at) AS t FROM documents
+                            UNION ALL SELECT max(imported_at) FROM reference_facts)""").fetchone()[0]
+    return changed is not None and changed > audited
