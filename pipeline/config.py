@@ -89,6 +89,7 @@ def parse_sources(data: Any, path: str = DEFAULT_SOURCES) -> SourcesFile:
     settings = _build(Settings, data["settings"], "settings", path)
     if not settings.user_agent.strip():
         raise ConfigError(f"{path}: settings: user_agent must name the crawler and a contact URL")
+    _check_settings(settings, path)
     raw_sources = data.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
         raise ConfigError(f"{path}: 'sources' must be a non-empty list of source entries")
@@ -122,6 +123,27 @@ def parse_sources(data: Any, path: str = DEFAULT_SOURCES) -> SourcesFile:
                               f"{MIN_DELAY} second; raise it")
         sources.append(src)
     return SourcesFile(settings=settings, sources=sources, path=path)
+
+
+# settings that must be above zero (a zero timeout fails every request) or at least zero
+_POSITIVE = ("timeout_connect", "timeout_read", "deadline", "max_bytes", "max_redirects", "retry_after_cap",
+             "revalidate_days")
+_NOT_NEGATIVE = ("retries", "backoff")
+
+
+def _check_settings(settings: Settings, path: str) -> None:
+    """Numbers that would make every fetch fail, or wait forever, are errors naming the fix."""
+    defaults = Settings(user_agent="x")
+    for name in _POSITIVE:
+        value = getattr(settings, name)
+        if value <= 0:
+            raise ConfigError(f"{path}: settings: {name} is {value:g}; it must be above 0 "
+                              f"(the default is {getattr(defaults, name):g}), or leave it out")
+    for name in _NOT_NEGATIVE:
+        value = getattr(settings, name)
+        if value < 0:
+            raise ConfigError(f"{path}: settings: {name} is {value:g}; it must be 0 or more "
+                              f"(the default is {getattr(defaults, name):g}), or leave it out")
 
 
 def _all_allowed_hosts(src: SourceConfig, settings: Settings) -> bool:

@@ -38,6 +38,21 @@ NATIONAL_SIZES = (34, 63)
 # The centrally governed cities: a 'tỉnh' (province) referred back to is none of them.
 CITIES = frozenset({"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"})
 
+# The first data year ranked after the 2025 merger of provinces: DTI 2024 was published both ways
+# (34 and 63), earlier editions ranked the 63, later ones the 34.
+MERGER_EDITION = 2024
+
+
+def national_ranking_size(metric: Optional[str], year: Optional[int]) -> Optional[int]:
+    """The one size a national ranking of provinces by a DTI index had in `year`, when it had only
+    one: 63 up to DTI 2023, 34 from DTI 2025; None for DTI 2024 (both) and other indices."""
+    if not metric or not (metric == "dti" or metric.startswith("dti.")) or year is None:
+        return None
+    if year < MERGER_EDITION:
+        return 63
+    return 34 if year > MERGER_EDITION else None
+
+
 # Indices whose values are percentages: a rank stated after such a value ranks the index itself.
 PERCENT_INDICES = frozenset({"sipas", "par_index"})
 

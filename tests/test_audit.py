@@ -45,6 +45,9 @@ def test_conflicting_documents(db):
     assert (f.subject, f.metric, f.year) == ("Lào Cai", "dti", 2024)
     assert set(f.figures) == {"rank 14/34", "rank 12/34", "top 5"}
     assert len(f.urls) == 3 and "3 documents disagree" in f.message
+    # and what the consolidated figures answer: one document each, so the later publication's
+    # answer is shown first, disputed, with the other counted
+    assert f.message.endswith("; figures: 12/34 (disputed, 1 document(s), 1 other answer(s))")
     # 0,7167 and 716,7/1.000 are one score, top 15 agrees with 14th, Thanh Hóa/Thanh Hoá agree
     assert not [x for x in f.figures if "score" in x or x == "top 15"]
 
@@ -213,18 +216,25 @@ def test_an_empty_database_has_no_findings(tmp_path):
 
 # --- Datasette canned queries ----------------------------------------------------------------
 
-def test_canned_queries_find_the_planted_cases(db, db_path):
+def test_canned_queries_and_the_command_agree_rule_by_rule(db, db_path):
+    from pipeline.factcheck.audit import audit_file
+    from pipeline.factcheck.audit_queries import RULE_QUERIES
     import_reference(db_path, corpus.REFERENCE_CSV)
+    assert set(RULE_QUERIES) == set(RULES)
     for name, q in CANNED_QUERIES.items():
         assert q["title"] and q["description"] and name.startswith("audit_")
-    run = {name: list(db.query(q["sql"])) for name, q in CANNED_QUERIES.items()}
-    assert {(r["subject"], r["kind"]) for r in run["audit_conflicts"]} == {("Lào Cai", "rank")}
-    assert [r["percent"] for r in run["audit_arithmetic"]] == [45]
-    assert {r["subject"] for r in run["audit_impossible"]} == {"Điện Biên", "Thanh Hóa", "Lào Cai"}
-    assert {(r["subject_a"], r["subject_b"]) for r in run["audit_same_rank"]} == {("Lào Cai", "Thái Nguyên")}
-    statuses = {(r["subject"], r["achieved"]): r["status"] for r in run["audit_targets"]}
-    assert statuses[("Lào Cai", 14)] == "met" and statuses[("Thái Nguyên", 14)] == "not met"
-    assert [(r["document_value"], r["official_value"]) for r in run["audit_reference"]] == [(12, 14)]
+    findings = audit_file(db_path)          # the command's path: the findings, recorded
+    run = {rule: list(db.query(CANNED_QUERIES[name]["sql"])) for rule, (name, _, _) in RULE_QUERIES.items()}
+    for rule in RULES:
+        assert [(r["subject"], r["message"]) for r in run[rule]] == \
+            [(f.subject, f.message) for f in by_rule(findings, rule)], rule
+    # the planted cases, as the browser shows them
+    assert {(r["subject"], r["kind"]) for r in run["conflict"]} >= {("Lào Cai", "rank")}
+    assert {r["subject"] for r in run["impossible"]} >= {"Điện Biên", "Thanh Hóa", "Lào Cai"}
+    assert all(r["url"] for r in run["reference"]) and run["reference"]
+    # a second run of one rule replaces that rule's rows only
+    audit_file(db_path, ["same_rank"])
+    assert len(list(db.query(CANNED_QUERIES["audit_conflicts"]["sql"]))) == len(run["conflict"])
 
 
 # --- through ingest, with the real extractor -------------------------------------------------
@@ -281,3 +291,18 @@ def test_harvest_of_the_sample_portal_then_check_and_audit(tmp_path):
     r = check_claim(db, Claim(subject="Thừa Thiên Huế", metric="dti", kind="rank", value=2, year=2022))
     assert r.verdict == DISPUTED
     assert all(s.url.startswith("http://127.0.0.1") and s.evidence for s in r.supporting + r.contradicting)
+
+
+def test_serve_audits_again_only_after_a_write(tmp_path):
+    from pipeline.factcheck.audit import audit_file
+    from pipeline.factcheck.audit_queries import stale
+    path = str(tmp_path / "s.sqlite")
+    corpus.build(path)
+    db = store.connect(path)
+    assert stale(db)                       # never audited
+    audit_file(path)
+    assert not stale(db)                   # nothing written since
+    import time
+    time.sleep(1.1)                        # instants are stored to the second
+    import_reference(path, corpus.REFERENCE_CSV)
+    assert stale(db)                       # an official table changes the reference rule's findings

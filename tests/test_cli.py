@@ -53,6 +53,12 @@ def test_missing_sources_file_exits_2_and_names_the_fix(tmp_path):
     ("settings: {user_agent: x}\nsources: [{name: a, start_urls: ['http://a.vn/'], allow: [], delay: fast}]\n",
      "'delay' must be number"),
     ("settings: {user_agent: x\nsources: [\n", "not valid YAML"),
+    ("settings: {user_agent: x, timeout_read: 0}\nsources: [{name: a, start_urls: ['http://a.vn/'], allow: []}]\n",
+     "timeout_read is 0; it must be above 0"),
+    ("settings: {user_agent: x, deadline: -5}\nsources: [{name: a, start_urls: ['http://a.vn/'], allow: []}]\n",
+     "deadline is -5; it must be above 0 (the default is 120)"),
+    ("settings: {user_agent: x, retries: -1}\nsources: [{name: a, start_urls: ['http://a.vn/'], allow: []}]\n",
+     "retries is -1; it must be 0 or more"),
 ])
 def test_malformed_sources_file_exits_2_with_one_line(tmp_path, content, expected):
     path = tmp_path / "sources.yaml"
@@ -139,3 +145,33 @@ def test_one_output_option_on_every_command_that_prints_records(tmp_path, comman
     header = out["csv"].output.splitlines()[0].split(",")
     assert len(header) >= 5 and ("subject" in header or "rule" in header)
     assert out["table"].output != out["csv"].output
+
+
+@pytest.mark.parametrize("command, what", [
+    (["query"], "facts"), (["query", "--list-subjects"], "subjects"), (["search", "Lao Cai"], "matches"),
+    (["audit"], "findings"), (["coverage", "--format", "csv"], "province-years"),
+    (["check", "Lào Cai xếp thứ 14/34 về chỉ số chuyển đổi số năm 2024"], "source(s)")],
+    ids=lambda c: c[0] if isinstance(c, list) else c)
+def test_output_and_limit_are_the_same_on_every_printing_command(tmp_path, command, what):
+    from tests import db_samples
+    db = str(tmp_path / "d.sqlite")
+    db_samples.build(db)
+    out = tmp_path / "out.txt"
+    r = CliRunner().invoke(cli, command + ["--db", db, "-o", str(out), "--limit", "1"])
+    assert r.exit_code == 0, r.output
+    assert out.read_text(encoding="utf-8").strip() and "written to" in r.stderr
+    assert what in r.stderr and "--limit" in r.stderr        # it says that it cut
+    whole = CliRunner().invoke(cli, command + ["--db", db, "--limit", "1000"])
+    assert "--limit" not in whole.stderr                      # nothing cut, nothing said
+
+
+def test_query_by_subject_type_sorted_as_a_reader_sorts(tmp_path):
+    from tests import db_samples
+    db = str(tmp_path / "d.sqlite")
+    db_samples.build(db)
+    r = CliRunner().invoke(cli, ["query", "--db", db, "--kind", "rank", "--subject-type", "province",
+                                 "--format", "json"])
+    rows = json.loads(r.output)
+    assert rows and {x["subject_type"] for x in rows} == {"province"}
+    subjects = [x["subject"] for x in rows]
+    assert subjects.index("Đà Nẵng") < subjects.index("Hà Nội")     # Đ among the D's, not after Z

@@ -3,6 +3,7 @@ revalidation, failures, the lock, and runs."""
 from __future__ import annotations
 
 import gzip
+import re
 import json
 import sqlite3
 from pathlib import Path
@@ -14,6 +15,7 @@ from pipeline import store
 from pipeline.clock import now_iso
 from pipeline.harvest.archive import iter_responses, read_response
 from pipeline.cli import cli
+from pipeline.errors import LockedError
 from pipeline.harvest.crawler import harvest
 from pipeline.harvest.lock import HarvestLock, lock_path
 from pipeline.models import Settings, SourceConfig, SourcesFile
@@ -206,7 +208,8 @@ def test_robots_503_skips_the_host_for_this_run_and_the_next_run_resumes(srv, db
     paths = build_site(srv, pages=1, per_page=2)
     srv.route("/robots.txt", servers.statuses([503]))
     summary = harvest(sf_for(source(srv)), [source(srv)], db)
-    assert summary.exit_code == 3 and "robots.txt answered 503" in summary.render()
+    # the only source failed: nothing was harvested, a failure (1), not a partial run (3)
+    assert summary.exit_code == 1 and "robots.txt answered 503" in summary.render()
     assert [h.path for h in srv.hits()] == ["/robots.txt"]  # nothing else was asked
     assert rows(db, "SELECT status FROM runs") == [("failed",)]
     srv.page("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
@@ -288,7 +291,7 @@ def test_retry_after_beyond_cap_defers_host_to_next_run(srv, db):
     paths = build_site(srv, pages=1, per_page=3)
     srv.route(paths[0], servers.statuses([429], retry_after="7200"))
     summary = harvest(sf_for(source(srv)), [source(srv)], db)
-    assert summary.exit_code == 3 and "deferred" in summary.render()
+    assert summary.exit_code == 1 and "deferred" in summary.render()      # its only source
     assert len(srv.hits(paths[0])) == 1
     pending = {r[0] for r in rows(db, "SELECT url FROM frontier WHERE status = 'deferred'")}
     assert srv.url(paths[0]) in pending and len(pending) == 3  # the rest of the host waits too
@@ -419,8 +422,22 @@ def test_cli_harvest_exit_codes(srv, db, tmp_path):
     result = CliRunner().invoke(cli, ["harvest", "--sources", str(sources), "--db", db, "--source", "tinh",
                                       "--quiet"])
     assert result.exit_code == 0, result.output
+    # every source chosen failed: exit 1, not 3
+    result = CliRunner().invoke(cli, ["harvest", "--sources", str(sources), "--db", db, "--source", "hong",
+                                      "--quiet"])
+    assert result.exit_code == 1, result.output
     result = CliRunner().invoke(cli, ["harvest", "--sources", str(tmp_path / "nope.yaml"), "--db", db])
     assert result.exit_code == 2
+
+
+def test_the_lock_is_per_database_file(srv, tmp_path):
+    a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    assert lock_path(a) != lock_path(b) and lock_path(a).parent == tmp_path
+    with HarvestLock(lock_path(a)):
+        with HarvestLock(lock_path(b)):          # another database in the same folder: not blocked
+            pass
+        with pytest.raises(LockedError):
+            HarvestLock(lock_path(a)).acquire()
 
 
 def test_progress_lines_without_a_terminal(srv, db):
@@ -430,6 +447,8 @@ def test_progress_lines_without_a_terminal(srv, db):
     harvest(sf_for(source(srv)), [source(srv)], db, progress=True, stream=out)
     lines = out.getvalue().splitlines()
     assert any("/tin-tuc" in line for line in lines) and "\r" not in out.getvalue()
+    # each line starts with its time in Vietnam, with the zone, as the summary and the database write it
+    assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00 ", line) for line in lines), lines[:3]
 
 
 def test_progress_line_on_a_terminal(srv, db):

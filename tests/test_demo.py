@@ -159,3 +159,15 @@ def test_off_topic_articles_yield_no_dti_facts(demo):
 def test_summary_reads_the_database(demo):
     text = render_database_summary(demo["db"])
     assert "sample-thanhhoa" in text and "Main DTI facts" in text
+
+
+def test_demo_writes_the_sources_file_it_harvested(demo):
+    from pipeline.config import load_sources
+    from pipeline.demo.run import sources_file
+    path = sources_file(demo["db"])
+    assert path.parent == demo["db"].parent and path.exists()
+    sf = load_sources(path)                      # valid for `harvest --sources` by hand
+    hosts = {urlsplit(u).netloc for s in sf.sources for u in s.start_urls}
+    stored = {urlsplit(f["url"]).netloc for f in demo["facts"]}
+    assert stored <= hosts and all(h.startswith("127.0.0.1:") for h in hosts)
+    assert str(path) in demo["outputs"][0]

@@ -46,7 +46,7 @@ def test_jsonl_export_has_the_spec_fields_and_exact_evidence(db_path):
 
 def test_data_package_is_valid_and_complete(db_path, tmp_path):
     out_dir = tmp_path / "extracted"
-    result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "package", "-o", str(out_dir)])
+    result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "dataset", "-o", str(out_dir)])
     assert result.exit_code == 0, result.output
     assert "17 facts, 5 documents" in result.output
     descriptor = out_dir / "datapackage.json"
@@ -59,11 +59,19 @@ def test_data_package_is_valid_and_complete(db_path, tmp_path):
     assert {s["title"] for s in package["sources"]} >= {"Báo Lào Cai", "Tin Tức Số", "Báo Yên Bái"}
     assert {s.get("path") for s in package["sources"]} >= {"https://baolaocai.example/"}
     names = {r["name"]: r for r in package["resources"]}
-    assert set(names) == {"facts", "facts-jsonl", "documents", "subjects", "metrics"}
+    # the consolidated figures first: what a researcher reads; the facts are their provenance
+    assert [r["name"] for r in package["resources"]] == ["figures", "facts", "facts-jsonl", "documents",
+                                                         "subjects", "metrics"]
     assert [f["name"] for f in names["facts"]["schema"]["fields"]] == FIELDS
     assert all(f.get("description") for f in names["facts"]["schema"]["fields"])
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(
-        ["datapackage.json", "facts.csv", "facts.jsonl", "documents.csv", "subjects.csv", "metrics.csv"])
+        ["datapackage.json", "figures.csv", "facts.csv", "facts.jsonl", "documents.csv", "subjects.csv",
+         "metrics.csv"])
+    with open(out_dir / "figures.csv", encoding="utf-8", newline="") as fh:
+        lao_cai = [r for r in csv.DictReader(fh)
+                   if (r["subject"], r["kind"], r["metric"]) == ("Lào Cai", "rank", "dti")
+                   and r["year"] == "2024"]
+    assert [(r["value"], r["ranking"], r["documents"], r["status"]) for r in lao_cai] == [("14", "34", "2", "disputed")]
 
     with open(out_dir / "facts.csv", encoding="utf-8", newline="") as fh:
         csv_rows = list(csv.DictReader(fh))

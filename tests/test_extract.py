@@ -223,3 +223,8 @@ def test_tinh_refers_back_to_a_province_not_to_a_city_named_before():
                "xã hội số, thứ hạng của tỉnh lần lượt là 22, 9, 13.", title="Hải Dương xếp thứ 14 về DTI 2020")
     assert has(fs, subject="Hải Dương", kind="rank", value=9, metric="dti.economy")
     assert not has(fs, subject="Hồ Chí Minh", kind="rank", value=9)
+
+
+def test_a_statement_about_the_province_is_no_list_heading():
+    fs = facts("Tỉnh phấn đấu năm 2025 lọt vào top 5 cả nước về DTI.", title="Chuyển đổi số Thanh Hóa")
+    assert has(fs, subject="Thanh Hóa", kind="top_n", value=5, year=2025, is_target=True)

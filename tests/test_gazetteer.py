@@ -82,3 +82,9 @@ def test_a_ministry_after_cua_is_a_source_only_after_a_report_noun(text, source)
     from pipeline.extract.gazetteer import find_subjects
     ministry = next(s for s in find_subjects(text) if s.name == "Bộ Tài chính")
     assert ministry.attribution is source
+
+
+@pytest.mark.parametrize("written", ["Bà Rịa – Vũng Tàu", "Bà Rịa-Vũng Tàu", "Bà Rịa — Vũng Tàu", "BR-VT"])
+def test_canonical_province_reads_any_dash(written):
+    from pipeline.extract.gazetteer import canonical_province
+    assert canonical_province(written) == "Bà Rịa - Vũng Tàu"

@@ -1,4 +1,4 @@
-"""Migration 6's indexes serve the canned queries they were made for: on a database of synthetic
+"""Migration 7's indexes serve the canned queries they were made for: on a database of synthetic
 facts (the bench's, small), SQLite's planner reads each query through its index. Speed itself is
 the bench's business (`make bench`); this says the plan, which does not depend on the machine."""
 from __future__ import annotations
@@ -8,17 +8,10 @@ import sqlite3
 import pytest
 
 from bench.db_bench import fill
-from pipeline.factcheck import audit_queries
 from pipeline.research.serve import canned_queries
-from pipeline.store import schema
 
 SERVES = {
-    "audit_same_rank": "facts_exact_rank",
-    "audit_targets": "facts_tone",
-    "audit_conflicts": "facts_conflicts",
     "dti_coverage": "facts_by_metric",
-    "sources_disagree": "fact_claims_answers",
-    "audit_arithmetic": "facts_document_kind",
     "targets_against_actuals": "facts_subject_latest",
 }
 
@@ -30,12 +23,6 @@ def conn(tmp_path_factory):
     c = sqlite3.connect(path)
     yield c
     c.close()
-
-
-def test_the_tone_index_is_on_the_expression_the_audit_joins_on():
-    # an expression index serves only the very expression it was built on
-    assert schema.tone_sql("a.subject") == audit_queries._tone_sql("a.subject")
-    assert schema.tone_sql("subject") in schema._MIGRATION_6
 
 
 @pytest.mark.parametrize("name", sorted(SERVES))

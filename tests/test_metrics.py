@@ -40,3 +40,24 @@ def test_bad_rules_are_rejected_with_the_entry_named(monkeypatch, tmp_path):
 
 def test_labels_for_other_indicators_are_ascii_snake_case():
     assert label_for("hộ gia đình có hạ tầng cáp quang") == "ho_gia_dinh_co_ha_tang"
+
+
+def test_a_rule_is_skipped_only_when_its_leading_word_is_absent():
+    import re
+    from pipeline.extract.metrics import _leading_word
+    assert _leading_word(re.compile(r"\bPCI\b")) == "pci"
+    assert _leading_word(re.compile(r"hoạt\s+động\s+kinh\s+tế\s+số", re.I)) == "hoạt"
+    assert _leading_word(re.compile(r"(?i:digital\s+government)(?=\s+xếp)")) == "digital"
+    assert _leading_word(re.compile(r"(?<!động\s)Chính\s+quyền\s+số")) is None     # a lookbehind first
+    assert _leading_word(re.compile(r"EGDI|phát\s+triển")) is None                  # alternatives
+
+
+def test_the_gate_changes_no_mention_on_the_gold_documents(monkeypatch):
+    from pathlib import Path
+    from pipeline.extract import metrics
+    lines = [line for path in sorted((Path(__file__).parent / "gold" / "docs").glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    gated = [[(f.start, f.end, f.id) for f in metrics.find_metrics(line)] for line in lines]
+    every = [(mid, vocab, rx, None) for mid, vocab, rx, _ in metrics._gated_rules()]
+    monkeypatch.setattr(metrics, "_gated_rules", lambda: every)
+    assert gated == [[(f.start, f.end, f.id) for f in metrics.find_metrics(line)] for line in lines]

@@ -49,4 +49,5 @@ def test_the_readme_example_commands_run(tmp_path):
         ran += 1
     assert ran >= 10
     assert (tmp_path / "lao_cai.csv").read_text(encoding="utf-8").startswith("subject,")
-    assert (tmp_path / "extracted" / "dti.png").stat().st_size > 1000
+    assert (tmp_path / "extracted" / "dti.svg").read_bytes().startswith(b"<?xml")     # the format asked for
+    assert (tmp_path / "extracted" / "ranking_2024.png").read_bytes().startswith(b"\x89PNG")

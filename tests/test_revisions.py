@@ -105,7 +105,13 @@ def test_the_migration_makes_each_stored_document_its_first_revision(tmp_path):
     for table in ("captures", "revision_facts", "revisions", "backfill_shards"):
         db.execute(f"DROP TABLE {table}")
     db.execute("ALTER TABLE documents DROP COLUMN archived_at")
-    db.execute("DELETE FROM _migrations WHERE version >= 5")     # and of none after it
+    db.execute("DELETE FROM _migrations WHERE version >= 5")
+    for trigger in ("figures_facts_ai", "figures_facts_ad", "figures_facts_au", "figures_reference_ai",
+                    "figures_reference_ad"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    db.execute("DROP TABLE figures")
+    db.execute("DROP TABLE figures_dirty")
+    db.execute("DROP TABLE audit_findings")
     db.conn.close()
     store.connect(path).conn.close()        # migrated again
     after = content(path)

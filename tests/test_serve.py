@@ -23,7 +23,8 @@ from pipeline.research import serve
 
 from tests import db_samples
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium; DTI_CHROMIUM names another build of it (one unpacked outside /usr)
+CHROMIUM = Path(os.environ.get("DTI_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -47,8 +48,11 @@ def test_metadata_describes_tables_facets_and_queries(db_path):
     assert database["tables"]["facts"]["facets"] == ["subject", "metric", "year", "kind"]
     assert database["tables"]["facts"]["columns"]["year"].startswith("The year the figure is about")
     assert meta["license"] == "GPL-3.0-or-later"
-    assert {"province_dti_history", "document_figures", "sources_disagree",
-            "targets_against_actuals"} <= set(database["queries"])
+    assert list(database["queries"])[:3] == ["ranking", "province_history", "disputed"]
+    assert {"document_figures", "targets_against_actuals"} <= set(database["queries"])
+    # crawl internals are hidden; the dataset's tables and views are described
+    assert all(database["tables"][t].get("hidden") for t in ("frontier", "runs", "fact_groups", "captures"))
+    assert database["tables"]["figures"]["sort"] == "subject"
     tables = set(store.connect(db_path).table_names()) | set(store.connect(db_path).view_names())
     assert set(k for k, v in database["tables"].items() if not v.get("hidden")) <= tables
 
@@ -60,18 +64,19 @@ def test_the_audit_queries_are_served_beside_the_researchers(db_path):
     assert all(queries[name]["sql"] == q["sql"] for name, q in audit_queries.CANNED_QUERIES.items())
 
 
-def test_canned_province_history_spans_the_merger(db_path):
+def test_canned_province_history_spans_the_merger_with_sources(db_path):
     db = store.connect(db_path)
     for typed in ("Lào Cai", "lao cai"):
-        got = run_canned(db, "province_dti_history", province=typed)
-        assert {(r["year"], r["stated_as"], r["kind"], r["value"], r["documents"]) for r in got
+        got = run_canned(db, "province_history", province=typed)
+        assert {(r["year"], r["stated_as"], r["kind"], r["value"], r["documents"], r["status"]) for r in got
                 if r["metric"] == "dti"} == {
-            (2023, "Lào Cai", "rank", 18, 1), (2023, "Lào Cai", "score", 0.5403, 1),
-            (2023, "Yên Bái", "rank", 20, 1), (2023, "Yên Bái", "score", 0.5521, 1),
-            (2024, "Lào Cai", "rank", 14, 2), (2024, "Lào Cai", "rank", 15, 1),
-            (2024, "Lào Cai", "score", 0.7167, 2)}
+            (2023, "Lào Cai", "rank", 18, 1, "single_source"), (2023, "Lào Cai", "score", 0.5403, 1, "single_source"),
+            (2023, "Yên Bái", "rank", 20, 1, "single_source"), (2023, "Yên Bái", "score", 0.5521, 1, "single_source"),
+            # one question, two answers: the majority with its documents, the other listed
+            (2024, "Lào Cai", "rank", 14, 2, "disputed"), (2024, "Lào Cai", "score", 0.7167, 2, "agreed")}
+        assert all(r["url"] and r["evidence"] for r in got)
     # Yên Bái on its own: only its own figures, not Lào Cai's
-    assert {r["stated_as"] for r in run_canned(db, "province_dti_history", province="Yên Bái")} == {"Yên Bái"}
+    assert {r["stated_as"] for r in run_canned(db, "province_history", province="Yên Bái")} == {"Yên Bái"}
 
 
 def test_canned_document_figures_by_url_or_id(db_path):
@@ -85,15 +90,31 @@ def test_canned_document_figures_by_url_or_id(db_path):
         ("Yên Bái", "rank"), ("Yên Bái", "score"), ("Lào Cai", "rank"), ("Lào Cai", "score")]
 
 
-def test_canned_disagreements_ignore_scale_and_separate_rankings(db_path):
+def test_canned_disputed_counts_documents_and_ignores_scale(db_path):
     db = store.connect(db_path)
-    assert [(r["subject"], r["year"], r["answers (documents)"]) for r in run_canned(db, "sources_disagree")] == [
-        ("Lào Cai", 2024, "14 (2); 15 (1)")]
+    got = run_canned(db, "disputed")
+    assert [(r["subject"], r["year"], r["answer"], r["documents"], json.loads(r["other_answers"])) for r in got] == [
+        ("Lào Cai", 2024, 14, 2, [{"value": 15, "total": 34, "scale": None, "documents": 1, "outlets": 1}])]
+    assert got[0]["url"].startswith("https://")
     # the same score written on the 1,000-point scale is not a disagreement
     db_samples.save(db, db_samples.D("https://scale.example/a", "t", "2025-11-01", "o", [
         db_samples.F("Lào Cai đạt 716,7/1.000 điểm DTI 2024.", "Lào Cai", "dti", "score", 716.7, 2024,
                      scale=1000)]))
-    assert [r["kind"] for r in run_canned(db, "sources_disagree")] == ["rank"]
+    assert [r["kind"] for r in run_canned(db, "disputed")] == ["rank"]
+    # one document stating a rank twice, differently, is not a dispute between sources
+    db_samples.save(db, db_samples.D("https://self.example/a", "t", "2025-11-02", "o", [
+        db_samples.F("Cà Mau thứ 30/34.", "Cà Mau", "dti", "rank", 30, 2024, total=34),
+        db_samples.F("Cà Mau thứ 31/34.", "Cà Mau", "dti", "rank", 31, 2024, total=34)]))
+    assert [r["subject"] for r in run_canned(db, "disputed")] == ["Lào Cai"]
+
+
+def test_canned_ranking_one_row_per_province_with_integer_ranks(db_path):
+    db = store.connect(db_path)
+    got = run_canned(db, "ranking", year="2024", size="", metric="")
+    assert [(r["rank"], r["province"]) for r in got] == [(1, "Hà Nội"), (2, "Đà Nẵng"), (5, "Thanh Hóa"),
+                                                         (14, "Lào Cai")]
+    assert all(type(r["rank"]) is int for r in got)
+    assert run_canned(db, "ranking", year="2024", size="63", metric="") == []
 
 
 def test_canned_targets_for_one_subject_or_all(db_path):
@@ -109,8 +130,8 @@ def test_datasette_accepts_the_metadata_and_runs_every_canned_query(db_path, tmp
     meta = tmp_path / "m.json"
     meta.write_text(json.dumps(serve.build_metadata(db_path), ensure_ascii=False), encoding="utf-8")
     for name in serve.canned_queries():
-        params = {"province_dti_history": "?province=lao+cai", "document_figures": "?document=1",
-                  "targets_against_actuals": "?subject="}.get(name, "")
+        params = {"province_history": "?province=lao+cai", "document_figures": "?document=1",
+                  "targets_against_actuals": "?subject=", "ranking": "?year=2024&size=&metric="}.get(name, "")
         cmd = serve.datasette_command(db_path, meta, "127.0.0.1", 0) + ["--get", f"/dti/{name}.json{params}"]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         assert out.returncode == 0, out.stderr
@@ -172,16 +193,28 @@ def test_browser_facts_facet_canned_query_and_screenshot(served, db_path, tmp_pa
             assert subjects and set(subjects) == {"Lào Cai"}
 
             # the canned query, typed without marks, shows Yên Bái's figures with Lào Cai
-            page.goto(served + "/dti/province_dti_history")
+            page.goto(served + "/dti/province_history")
             page.fill("input[name=province]", "lao cai")
             page.click("input[type=submit]")
             page.wait_for_load_state()
             stated = page.locator("td.col-stated_as").all_inner_texts()
             assert {"Lào Cai", "Yên Bái"} <= set(stated)
             assert set(page.locator("td.col-province_2025").all_inner_texts()) == {"Lào Cai"}
-            shot = tmp_path / "province_dti_history.png"
+            shot = tmp_path / "province_history.png"
             page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()
     assert shot.stat().st_size > 10_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_column_descriptions_name_only_columns_the_table_has(db_path):
+    db = store.connect(db_path)
+    tables = serve.build_metadata(db_path)["databases"]["dti"]["tables"]
+    for name, meta in tables.items():
+        if meta.get("hidden") or not meta.get("columns"):
+            continue
+        have = {c[0] for c in db.execute(f"SELECT * FROM [{name}] LIMIT 0").description}
+        assert set(meta["columns"]) <= have, (name, set(meta["columns"]) - have)
+        if meta.get("sort"):
+            assert meta["sort"] in have, name

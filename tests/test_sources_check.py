@@ -172,13 +172,13 @@ def test_shipped_sources_cover_the_provinces_the_stored_pages_allow(shipped):
                if c.province is None) >= 8
 
 
-PROVINCES_WITH_ONE = 32   # provinces with at least one verified source of 3+ real examples
-PROVINCES_WITH_TWO = 10   # ... with two
+PROVINCES_WITH_ONE = 34   # provinces with at least one verified source of 3+ real examples
+PROVINCES_WITH_TWO = 30   # ... with two
 
 
 def test_merged_provinces_keep_their_old_sites(shipped):
     merged = [s for s in shipped.sources if s.province_before_2025]
-    assert len({s.province_before_2025 for s in merged}) >= 8
+    assert len({s.province_before_2025 for s in merged}) >= 26
     assert all(s.province != s.province_before_2025 for s in merged)
 
 

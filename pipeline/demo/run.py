@@ -9,7 +9,6 @@ again under new addresses.
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Optional, TextIO
@@ -44,6 +43,12 @@ def previous_ports(db_path: str | Path) -> dict[str, int]:
     return ports
 
 
+def sources_file(db_path: str | Path) -> Path:
+    """Where the demo writes the sources file it harvested: beside its database."""
+    db = Path(db_path)
+    return db.with_name(db.stem + ".sample-sources.yaml")
+
+
 def run_demo(db_path: str | Path = store.DEFAULT_DB, keep_running: bool = False,
              out: Optional[TextIO] = None, progress: Optional[bool] = None) -> int:
     """Serve, harvest, summarize. Returns the harvest's exit code (0 when every site was fine)."""
@@ -62,12 +67,16 @@ def run_demo(db_path: str | Path = store.DEFAULT_DB, keep_running: bool = False,
         if moved:
             print(f"note: the previous port of {', '.join(moved)} was busy; its documents are fetched "
                   "again under the new address (delete the database for a clean demo)", file=out)
-        with tempfile.TemporaryDirectory(prefix="dti-demo-") as tmp:
-            config = Path(tmp) / "sample-sources.yaml"
-            config.write_text(portal.sources_yaml(), encoding="utf-8")
-            sf = load_sources(config)
-            summary = harvest(sf, sf.sources, db_path, progress=progress)
+        # the sources file it harvests, kept beside the database: `harvest --sources` on it by
+        # hand crawls the same sites (while they serve, with --keep-running)
+        config = sources_file(db_path)
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(portal.sources_yaml(), encoding="utf-8")
+        sf = load_sources(config)
+        summary = harvest(sf, sf.sources, db_path, progress=progress)
         print(summary.render(), file=out)
+        print(f"Sources harvested: {config} (python -m pipeline harvest --sources {config} --db {db_path})",
+              file=out)
         print(file=out)
         print(render_database_summary(db_path), file=out)
         if keep_running:

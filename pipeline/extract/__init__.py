@@ -72,6 +72,8 @@ def _announced_list(view: SentenceView, ctx, paragraph: int) -> Optional[Pending
     toks = view.toks
     if view.subjects or len(view.t.text) > 160 or re.match(r"\s*\d{1,3}\s*[.)]", view.t.text):
         return None
+    if any(t.has("self_ref", "target_cue", "achieved_cue") for t in toks):
+        return None      # 'Tỉnh phấn đấu lọt vào top 5 …': a statement about someone, not a list's heading
     size, kind = None, None
     for k, t in enumerate(toks[:-1]):
         if t.has("top_word", "bottom_word") and toks[k + 1].has("NUM") and toks[k + 1].value:
@@ -132,6 +134,11 @@ def _same_year_as_rank(facts: list[Fact]) -> None:
     """'đứng thứ 55 trong cả nước, tụt 7 bậc so với năm 2020': a change of rank stated with a rank
     is of the rank's year, whatever year it is compared with."""
     for f in facts:
+        moved = [g.year for g in facts if g.extractor == "change.from_to" and g.kind == "rank" and g.year and
+                 g.subject == f.subject and g.start == f.start]
+        if f.kind == "rank_change" and moved:
+            f.year = max(moved)       # 'từ vị trí thứ 17 năm 2023 vươn lên thứ 8, tăng 9 bậc': the change ends now
+            continue
         if f.kind == "rank_change" and f.provenance.get("year") not in ("clause", "construction", "sentence"):
             ranks = [g for g in facts if g.kind == "rank" and g.subject == f.subject and g.metric == f.metric
                      and g.year and g.start == f.start]

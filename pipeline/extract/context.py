@@ -89,9 +89,10 @@ def _byline_date(text: str) -> Optional[dt.date]:
     return None
 
 
-def stated_edition(text: str) -> Optional[int]:
-    """The DTI edition the text names first: 'DTI 2024', 'chỉ số chuyển đổi số năm 2021'."""
-    for m in find_metrics(text):
+def stated_edition(text: str, found: Optional[list] = None) -> Optional[int]:
+    """The DTI edition the text names first: 'DTI 2024', 'chỉ số chuyển đổi số năm 2021' (`found`:
+    the text's metric mentions, when already read)."""
+    for m in (find_metrics(text) if found is None else found):
         if m.id.startswith("dti"):
             y = _YEAR_AFTER_METRIC.match(text, m.end)
             if y:
@@ -99,10 +100,10 @@ def stated_edition(text: str) -> Optional[int]:
     return None
 
 
-def stated_index_years(text: str) -> dict[str, int]:
+def stated_index_years(text: str, found: Optional[list] = None) -> dict[str, int]:
     """The year the text first names each other index with: 'ICT Index năm 2023' → {'ict_index': 2023}."""
     out: dict[str, int] = {}
-    for m in find_metrics(text):
+    for m in (find_metrics(text) if found is None else found):
         family = m.id.split(".")[0]
         if family != "dti" and family not in out:
             y = _YEAR_AFTER_METRIC.match(text, m.end)
@@ -224,7 +225,9 @@ def build_context(doc: Document) -> DocContext:
     lead = text[:2500]
     province = doc.metadata.get("province") or document_province(title, text)
     published = _date(doc.published) or _date(doc.metadata.get("issued")) or _byline_date(text)
-    stated = stated_edition(title) or stated_edition(lead) or stated_edition(text[:20000])
+    body = text[:20000]
+    in_body = find_metrics(body)          # read once: the edition and the other indices' years come from it
+    stated = stated_edition(title) or stated_edition(body, in_body)
     edition = stated
     if edition is None:
         edition = _published_edition(lead)
@@ -241,4 +244,4 @@ def build_context(doc: Document) -> DocContext:
                       national=national, english=english_style(text),
                       title_year=title_years[0] if title_years else None, headings=heading_frames(text),
                       dx_doc=dx_doc, report_year=_report_year(title, lead[:900]),
-                      index_years=stated_index_years(title + "\n" + text[:20000]))
+                      index_years={**stated_index_years(body, in_body), **stated_index_years(title)})

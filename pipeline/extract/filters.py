@@ -55,6 +55,13 @@ def count_noun(tagged: Tagged, cand: Candidate) -> bool:
         return False        # 'cả hai chỉ số', 'cả 3 trụ cột': all of them, not a count
     if nxt.has("SUBJ"):
         return False        # 'Hai tỉnh Thanh Hóa và Yên Bái': the number names who, it counts nothing
+    if nxt.has("methodology") and i + 2 < len(tagged.tokens) and tagged.tokens[i + 2].has("METRIC"):
+        return False        # 'Hai chỉ số Nhận thức số và Thể chế số đạt …': the number names which
+    if nxt.has("group_noun") and not tagged.tokens[i].has("FRAC") and \
+            any(t.has("lead_adj", "trail_adj") and not v.paren[t.i] for t in tagged.tokens[i + 2:i + 12]):
+        return False        # 'Mười địa phương có Chỉ số … cao nhất': a leading group, not a count
+    if prev is not None and prev.text.lower() in ("địa chỉ số", "số nhà", "số điện thoại", "đường dây nóng"):
+        return False        # 'gửi về địa chỉ số 28': an address
     if nxt.has("rank_noun", "then_list"):
         return False        # 'Bốn vị trí kế tiếp thuộc về …': places, not things counted
     if nxt.has("group_noun") and any(t.has("SUBJ") for t in tagged.tokens[i + 2:i + 4]):
@@ -165,7 +172,7 @@ def not_group_lead(tagged: Tagged, cand: Candidate) -> bool:
     # 'giữa địa phương đứng đầu và đứng cuối': the second of two coordinated places reads as the first
     while i > 1 and toks[i - 1].text.lower() == "và" and toks[i - 2].has("rank1", "last_place"):
         i -= 2
-    if i > 0 and toks[i - 1].text.lower() in ("nhóm", "khối", "tốp", "top"):
+    if i > 0 and toks[i - 1].text.lower().split()[:1] in (["nhóm"], ["khối"], ["tốp"], ["top"]):   # 'nhóm các tỉnh dẫn đầu'
         return False
     k = i - 1
     while k >= 0 and toks[k].has("group_noun", "comma"):
@@ -240,6 +247,10 @@ def score_context(tagged: Tagged, cand: Candidate) -> bool:
     if re.search(r"\btrở\s+(?:lên|xuống)\b", after) or (i > 0 and v.toks[i - 1].text.lower() == "ngưỡng"):
         return False      # 'đạt từ 700 điểm trở lên', 'vượt ngưỡng 0,75 điểm': a threshold
     t = v.toks[i]
+    a = v.clause_start(i, ("semi", "period"))
+    if cand.qualifier != "exact" and any(x.has("NUM", "FRAC", "NUMWORD") and x.i + 1 < i and v.toks[x.i + 1].has("group_noun")
+                                         for x in v.toks[a:i]):
+        return False      # 'có 7/9 huyện đạt trên 600 điểm': the bar a count of units clears, no one's score
     if t.has("FRAC") and t.value2 and t.value > t.value2:
         return False
     nxt = v.toks[i + 1] if i + 1 < len(v.toks) else None
@@ -260,3 +271,18 @@ def percent_context(tagged: Tagged, cand: Candidate) -> bool:
     if any(t.text.lower() == "trọng số" or t.text.lower() == "trọng" for t in v.toks):
         return False
     return not tagged.tokens[cand.tok].has("RANGE")
+
+
+@candidate_filter("not_describing_a_group")
+def not_describing_a_group(tagged: Tagged, cand: Candidate) -> bool:
+    """'lọt vào tốp 10 địa phương có chỉ số DTI cao nhất cả nước': the superlative says which group,
+    it places no one first."""
+    v = SentenceView(tagged)
+    i = cand.span[0]
+    toks = tagged.tokens
+    a = v.clause_start(i, ("semi", "period", "comma"))
+    for k in range(a, i - 1):
+        if (toks[k].has("top_word", "bottom_word") or toks[k].text.lower() == "nhóm") and \
+                toks[k + 1].has("NUM", "NUMWORD") and toks[k + 1].value and toks[k + 1].value > 1:
+            return False
+    return True

@@ -118,6 +118,7 @@ def province_regex() -> re.Pattern:
 def canonical_province(text: str) -> Optional[str]:
     """The canonical province for a written name (with or without prefix), or None."""
     t = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text.strip()))
+    t = re.sub(r"\s*[–—‐-]\s*", " - ", t)        # 'Bà Rịa – Vũng Tàu', 'Bà Rịa-Vũng Tàu': one dash
     t = re.sub(rf"^{PROVINCE_PREFIX}\s*", "", t, flags=re.I) if not t.upper().startswith("TP.HCM") else t
     aliases = province_aliases()
     if t in aliases:

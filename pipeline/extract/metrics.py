@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+from typing import Optional
 
 import yaml
 
@@ -97,11 +98,44 @@ def _coordinated_pillars(text: str, found: list) -> None:
             found[n] = MetricMention(f.start, f.end, f.id + "_activity", f.phrase, True)
 
 
+def _leading_word(rx: re.Pattern) -> Optional[str]:
+    """The word every match of `rx` begins with ('hoạt' for 'hoạt\\s+động …', 'pci' for '\\bPCI\\b'),
+    lower-cased, when the pattern has one: a text without it cannot match, so the rule is skipped."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import sre_constants as c
+        import sre_parse
+        items = list(sre_parse.parse(rx.pattern, rx.flags))
+    word = []
+    while items:
+        op, arg = items[0]
+        if op is c.AT and not word:
+            items = items[1:]
+        elif op is c.SUBPATTERN and not word:
+            items = list(arg[-1]) + items[1:]       # '(?i:…)', '(…)': look inside
+        elif op is c.LITERAL:
+            word.append(chr(arg))
+            items = items[1:]
+        else:
+            break
+    text = "".join(word).lower()
+    return text if len(text) >= 3 and text.isalpha() else None
+
+
+@functools.lru_cache(maxsize=1)
+def _gated_rules() -> list[tuple[str, bool, re.Pattern, Optional[str]]]:
+    return [(mid, vocab, rx, _leading_word(rx)) for mid, vocab, rx in _rules()]
+
+
 def find_metrics(text: str) -> list[MetricMention]:
     """Non-overlapping metric mentions, left to right; earlier rules win overlaps, and a named
     index outside the vocabulary gets the indicator id of its name."""
     found: list[MetricMention] = []
-    for mid, vocab, rx in _rules():
+    lower = text.lower()
+    for mid, vocab, rx, word in _gated_rules():
+        if word is not None and word not in lower:
+            continue
         for m in rx.finditer(text):
             if any(not (m.end() <= f.start or m.start() >= f.end) for f in found):
                 continue

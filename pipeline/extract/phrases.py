@@ -12,7 +12,8 @@ from pipeline.extract.sentence import FIGURES, SentenceView
 _STOP_EDGE = {"và", "là", "đạt", "có", "với", "của", "được", "đã", "ở", "tại", "trong", "trên", "cho", "còn",
               "khoảng", "gần", "hơn", "trên", "dưới", "tới", "lên", "đến", "từ", "chiếm", "mới", "chỉ", "thì",
               "vẫn", "đều", "cũng", "đó", "này", "theo", "mức", "the", "of", "at", "in"}
-_NOT_CONTENT = _STOP_EDGE | {"năm", "tháng", "sang", "riêng", "nay", "hiện", "ngày", "cụ", "thể", "trong", "đó"}
+_NOT_CONTENT = _STOP_EDGE | {"năm", "tháng", "sang", "riêng", "nay", "hiện", "ngày", "cụ", "thể", "trong", "đó", "điểm",
+                              "tăng", "giảm"}   # a change of a figure before names no quantity of its own
 _CAUSE_WORDS = ("nhờ", "do", "bởi", "vì", "trong đó", "còn", "khi", "sau khi")   # words that open a cause or another clause
 _HEAD_NOUNS = ("tỷ lệ", "tỉ lệ", "chỉ số", "mức độ", "số lượng", "tỷ trọng", "tỉ trọng", "số", "tổng số", "tốc độ")
 
@@ -220,7 +221,8 @@ def about_after(v: SentenceView, c: Candidate) -> list[tuple[str, str]]:
     k = c.span[1]
     n = len(toks)
     while k < n and (toks[k].has("nation_scope", "group_noun", "comma", "region_word", "SUBJ", "world_scope") or
-                     toks[k].text.lower() in ("trên", "trong", "của", "các", "tỉnh,", "thành") or
+                     toks[k].text.lower() in ("trên", "trong", "của", "các", "tỉnh,", "thành", "trực thuộc", "trung ương",
+                                              "trực", "thuộc") or
                      (toks[k].has("prep_scope") and not toks[k].has("about"))):
         if toks[k].has("SUBJ") and not (k > 0 and toks[k - 1].has("region_word")):
             break

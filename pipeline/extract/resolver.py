@@ -268,6 +268,11 @@ class Resolver:
             due = v.year_near(c.tok, ("plain", "deadline", "month"))
             if due:
                 return due.year, "clause"
+            # 'thuộc nhóm 50 quốc gia dẫn đầu về Chính phủ điện tử vào năm 2030': the due year closes the clause
+            later = [y for y in v.years if y.role in ("plain", "deadline") and c.tok < y.tok < v.clause_end(c.tok)
+                     and not v.has_between(c.tok + 1, y.tok, *FIGURES)]
+            if later:
+                return later[0].year, "clause_after"
             # 'đến năm 2030 …; kinh tế số chiếm 35% GRDP; 100% xã …': goals listed after their due year
             before = [y for y in v.years if y.role == "deadline" and y.tok < c.tok and
                       v.paren[y.tok] <= v.paren[c.tok]]      # not '(đến năm 2030 đạt 20%)', an aside
@@ -435,7 +440,7 @@ class Resolver:
         for subj in subjects:
             for metric, phrase in metrics:
                 year, how_year = self.year(c, v, metric, metric_tok, target)
-                if c.notes.get("previous") and year and how_year not in ("compare_then",):
+                if c.notes.get("previous") and year and how_year not in ("compare_then", "construction"):
                     year, how_year = year - 1, how_year + "_before"   # 'từ hạng 14 lên hạng 9': 14 was last year's
                 total, how_total = self.total(c, v, subj)
                 scale = None

@@ -26,6 +26,8 @@ def from_to(tagged: Tagged, state, c) -> list[Candidate]:
             continue
         fa, ea = a
         k = ea
+        while k < len(toks) and (toks[k].has("YEAR") or toks[k].text.lower() == "năm"):
+            k += 1      # 'từ vị trí thứ 17 năm 2023 vươn lên thứ 8'
         if k < len(toks) and toks[k].has("change_up", "change_down"):
             b = _rank_at(v, k + 1)
             if b is None:
@@ -34,10 +36,18 @@ def from_to(tagged: Tagged, state, c) -> list[Candidate]:
             prev = _cand(c, "rank", fa.value, fa.i, (t.i, eb), claims=frozenset({fa.i}))
             prev.notes["previous"] = True
             now = _cand(c, "rank", fb.value, fb.i, (t.i, eb), claims=frozenset({fb.i}))
+            # 'từ vị trí thứ 17 năm 2023 vươn lên thứ 8': the year names the place before; now is the next
+            year_of_before = next((x for x in toks[ea:k] if x.has("YEAR") and x.value), None)
+            if year_of_before is not None:
+                prev.year, now.year = int(year_of_before.value), int(year_of_before.value) + 1
             out += [now, prev]
             # 'tăng bốn bậc, từ thứ 7 lên thứ 3': the change is stated already
-            if not any(x.has("change_noun") for x in toks[max(0, t.i - 6):t.i]):
-                out.append(_cand(c, "rank_change", fa.value - fb.value, k, (t.i, eb), claims=frozenset({k})))
+            stated = any(x.has("change_noun") for x in toks[max(0, t.i - 6):t.i]) or \
+                any(x.has("change_noun") for x in toks[eb:v.clause_end(eb - 1)])
+            if not stated:      # 'tăng bốn bậc, từ thứ 7 lên thứ 3' / '… lên thứ 8, tăng 9 bậc': said already
+                change = _cand(c, "rank_change", fa.value - fb.value, k, (t.i, eb), claims=frozenset({k}))
+                change.year = now.year
+                out.append(change)
     return out
 
 
@@ -161,7 +171,7 @@ def leading_places(tagged: Tagged, state, c) -> list[Candidate]:
             end, last = k + 2, toks[k + 1].has("trail_adj")
         else:
             continue
-        out.append(_cand(c, "bottom_n" if last else "top_n", t.value, t.i, (t.i, end), claims=frozenset({t.i, k})))
+        out.append(_cand(c, "bottom_n" if last else "top_n", t.value, t.i, (t.i, end), claims=frozenset(range(t.i, end))))
         respectively = any(x.has("respectively") or x.text.lower() == "lần lượt" for x in toks[max(0, t.i - 3):t.i])
         before = [x for x in v.subjects if x < t.i]
         chain = v.coordination(before[-1]) if before else []

@@ -112,8 +112,9 @@ _DATE_RES = [
     re.compile(r"(?<![\d/.,])\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*((?:19|20)\d{2})(?!\d)"),
     re.compile(r"(?i)(?:tháng|quý)\s+(?:\d{1,2}|[IVX]{1,4})\s*(?:[/.-]|năm)\s*((?:19|20)\d{2})(?!\d)"),
     re.compile(rf"(?<![\w]){_DATE_CUE}\s+(?:ngày\s+)?(?P<d>\d{{1,2}}\s*[/.-]\s*\d{{1,2}})(?![\d/]|[.,]\d)"),
-    re.compile(r"(?i)(?<![\w])thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])(?=\s*[,(-]\s*(?:ngày\s+)?\d{1,2}\s*[/.-])"),
-    re.compile(r"(?i)(?<![\w])(?:chủ\s+nhật|thứ\s+(?:hai|ba|tư|năm|sáu|bảy))(?=\s*,\s*\d)"),
+    # a weekday before its date ('Thứ Hai, 08/08/2022', 'thứ 3 (12/3)'), not a place before a score ('thứ hai (0.3668)')
+    re.compile(r"(?i)(?<![\w])thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])(?=\s*[,(-]\s*(?:ngày\s+)?(?:0?[1-9]|[12]\d|3[01])\s*[/.-]\s*(?:0?[1-9]|1[0-2])(?!\d))"),
+    re.compile(r"(?i)(?<![\w])(?:chủ\s+nhật|thứ\s+(?:hai|ba|tư|năm|sáu|bảy))(?=\s*,\s*(?:ngày\s+)?(?:0?[1-9]|[12]\d|3[01])\s*[/.-])"),
     re.compile(r"(?i)(?<![\w])\d{1,2}\s+tháng\s+(?:đầu|cuối)\s+năm\s+((?:19|20)\d{2})(?!\d)"),  # '6 tháng đầu năm 2023'
     re.compile(r"(?i)(?<![\w])\d{1,2}\s+tháng(?:\s+(?:đầu|cuối|qua))?(?:\s+năm)?(?![\w])"),   # '6 tháng đầu năm'
     re.compile(r"(?i)(?<![\w])tháng\s+\d{1,2}(?![\d/.,%])"),

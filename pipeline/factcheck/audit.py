@@ -55,7 +55,7 @@ class Finding:
 # --- helpers ---------------------------------------------------------------------------------
 
 def _span(row: dict[str, Any], *, as_target: Optional[bool] = None) -> Optional[Span]:
-    return span_of(row["kind"], row["value"], total=row.get("total"), scale=row.get("scale"),
+    return span_of(row["kind"], row["value"], total=row.get("total"), scale=row.get("scale"), metric=row.get("metric"),
                    qualifier=row.get("qualifier") or "exact", evidence=row.get("evidence") or "",
                    is_target=bool(row.get("is_target")) if as_target is None else as_target)
 
@@ -187,7 +187,7 @@ def impossible(facts: list[dict[str, Any]]) -> list[Finding]:
         elif kind in POSITION_KINDS and total and v > total:
             why = f"{_figure(r)}: {'rank' if kind == 'rank' else 'group'} above the {total:g} ranked"
         elif kind == "score":
-            scale = r.get("scale") or default_scale(v)
+            scale = r.get("scale") or default_scale(v, r["metric"])
             if v < 0 or v > scale:
                 why = f"{_figure(r)} is outside its scale 0..{format_number(scale)}"
         elif kind == "percent" and v > 100 and not _percent_is_growth(r):
@@ -348,11 +348,32 @@ def audit(db, rules: Iterable[str] = RULES) -> list[Finding]:
     for rule in RULES:
         if rule in rules:
             out += runners[rule]()
+    for f in out:
+        if f.rule == "conflict":
+            f.message += _figures_say(db, f)
     return out
 
 
-def audit_file(db_path: str, rules: Iterable[str] = RULES) -> list[Finding]:
-    return audit(store.connect(db_path), rules)
+def _figures_say(db, f: Finding) -> str:
+    """What the consolidated `figures` table answers to a conflicting question: the answer most
+    documents give (or the official one), its status and its counts."""
+    rows = db.execute("""SELECT value, ranking, status, documents, answers FROM figures
+                         WHERE subject = ? AND metric = ? AND year IS ? AND kind = ? AND is_target = 0
+                         ORDER BY all_documents DESC""", [f.subject, f.metric, f.year, f.kind]).fetchall()
+    parts = [f"{format_number(v)}{f'/{r}' if r else ''} ({s}, {d} document(s), {a - 1} other answer(s))"
+             for v, r, s, d, a in rows]
+    return f"; figures: {'; '.join(parts)}" if parts else ""
+
+
+def audit_file(db_path: str, rules: Iterable[str] = RULES, keep: bool = True) -> list[Finding]:
+    """The findings; with `keep`, also recorded for the canned audit_* queries (audit_queries.py)."""
+    from pipeline.factcheck.audit_queries import record
+    db = store.connect(db_path)
+    rules = list(rules)
+    findings = audit(db, rules)
+    if keep:
+        record(db, findings, rules)
+    return findings
 
 
 CSV_FIELDS = ["rule", "severity", "subject", "metric", "year", "kind", "status", "message", "figures",

@@ -1,109 +1,67 @@
-"""The audit's rules in plain SQL, as Datasette canned queries (`serve` shows them beside its own).
-SQL cannot fold tone spellings or reason on spans, so these are the plain cases; `pipeline audit`
-(audit.py) is complete."""
+"""The audit's findings as Datasette canned queries (`serve` shows them beside its own): one rule
+code, audit.py's. `audit` and `serve` record the findings of each run in `audit_findings`
+(`record`), and each `audit_<rule>` query lists that rule's rows, so the browser and the command
+say the same (tests/test_audit.py compares them rule by rule)."""
 from __future__ import annotations
 
-_SCORE_NORM = "(f.value / COALESCE(f.scale, CASE WHEN f.value <= 1 THEN 1.0 ELSE 1000.0 END))"
-# Old-style tone placement (Thanh Hoá, Hoà Bình, thuỷ) rewritten to the new style, in SQL.
-_OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe",
-              "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+from typing import Iterable
 
+from pipeline.clock import now_iso
 
-def _tone_sql(expr: str) -> str:
-    for old, new in _OLD_TONES.items():
-        expr = f"replace({expr}, '{old}', '{new}')"
-    return expr
+# rule → (query name, title, what it finds)
+RULE_QUERIES = {
+    "conflict": ("audit_conflicts", "Audit: documents that disagree",
+                 "One subject, metric, year and kind (and ranking size) stated with incompatible values by "
+                 "different documents; values compared as the spans they allow (0,7167 and 716,7/1.000 agree; "
+                 "rank 14 and top 15 agree, rank 14 and top 5 do not)."),
+    "arithmetic": ("audit_arithmetic", "Audit: percentages against their own fraction",
+                   "A percentage more than one point off the fraction stated in the same sentence; parts that "
+                   "add up to more than their stated total."),
+    "impossible": ("audit_impossible", "Audit: impossible values",
+                   "A rank above its total, a score above its scale, a share over 100 %, a part above its whole."),
+    "target": ("audit_targets", "Audit: targets against achievements",
+               "Each target against the latest achievement up to its year: met, not_yet_met, missed or mixed."),
+    "same_rank": ("audit_same_rank", "Audit: two subjects with the same rank",
+                  "Two subjects said to hold one rank in one year and metric, where no table shows them tied."),
+    "reference": ("audit_reference", "Audit: documents that differ from an official table",
+                  "Stored figures that differ from the imported official figure for the same question."),
+    "edited": ("audit_edited", "Audit: figures edited between captured versions",
+               "A figure one page states differently in two consecutive captured revisions."),
+}
 
 CANNED_QUERIES: dict[str, dict[str, str]] = {
-    "audit_conflicts": {
-        "title": "Audit: documents that disagree",
-        "description": "One subject, metric, year and kind (and ranking size) with different ranks or "
-                       "scores in different documents; scores compared on a common scale, to two decimals "
-                       "(top-N groups of different sizes are not a conflict).",
-        "sql": f"""SELECT f.subject, f.metric, f.year, f.kind, f.total,
-  group_concat(DISTINCT CASE WHEN f.kind = 'score' THEN round({_SCORE_NORM}, 2) ELSE f.value END) AS "values",
-  count(DISTINCT f.document_id) AS documents,
-  group_concat(DISTINCT d.url) AS urls
-FROM facts f JOIN documents d ON d.id = f.document_id
-WHERE f.is_target = 0 AND f.kind IN ('rank', 'score', 'rank_change')
-GROUP BY {_tone_sql("f.subject")}, f.subject_type, f.metric, f.year, f.kind, COALESCE(f.total, '')
-HAVING count(DISTINCT CASE WHEN f.kind = 'score' THEN round({_SCORE_NORM}, 2) ELSE f.value END) > 1
-   AND count(DISTINCT f.document_id) > 1
-ORDER BY f.metric, f.year, f.subject""",
-    },
-    "audit_arithmetic": {
-        "title": "Audit: percentages against their own fraction",
-        "description": "A percentage and a count out of a total stated in the same sentence, more than "
-                       "one point apart.",
-        "sql": """SELECT p.subject, p.metric, p.value AS percent, c.value AS part, c.total AS whole,
-  round(100.0 * c.value / c.total, 1) AS computed, d.url, p.evidence
-FROM facts p JOIN facts c ON c.document_id = p.document_id AND c.kind = 'count' AND c.total > 0
-  AND p.start < c."end" AND c.start < p."end"
-JOIN documents d ON d.id = p.document_id
-WHERE p.kind = 'percent' AND p.is_target = c.is_target
-  AND abs(100.0 * c.value / c.total - p.value) > 1
-  AND NOT EXISTS (SELECT 1 FROM facts c2 WHERE c2.document_id = p.document_id AND c2.kind = 'count'
-    AND c2.total > 0 AND p.start < c2."end" AND c2.start < p."end"
-    AND abs(100.0 * c2.value / c2.total - p.value) <= 1)
-ORDER BY d.url, p.start""",
-    },
-    "audit_impossible": {
-        "title": "Audit: impossible values",
-        "description": "A rank above its total, a score above its scale, a share over 100 %, a part "
-                       "above its whole.",
-        "sql": f"""SELECT f.subject, f.metric, f.year, f.kind, f.value, f.total, f.scale, d.url, f.evidence
-FROM facts f JOIN documents d ON d.id = f.document_id
-WHERE (f.kind IN ('rank', 'top_n', 'bottom_n') AND (f.value < 1 OR f.value > f.total))
-   OR (f.kind = 'score' AND (f.value < 0 OR {_SCORE_NORM} > 1))
-   OR (f.kind = 'percent' AND f.value > 100 AND f.evidence NOT LIKE '%tăng%' AND f.evidence NOT LIKE '%so với%')
-   OR (f.kind = 'count' AND (f.value < 0 OR f.value > f.total))
-ORDER BY d.url, f.start""",
-    },
-    "audit_same_rank": {
-        "title": "Audit: two subjects with the same rank",
-        "description": "Two subjects said to hold one rank in one year and metric, where no table of "
-                       "one document shows them tied.",
-        "sql": f"""SELECT a.metric, a.year, a.value AS rank, a.subject AS subject_a, b.subject AS subject_b,
-  da.url AS url_a, db.url AS url_b
-FROM facts a JOIN facts b ON a.metric = b.metric AND a.year IS b.year AND a.value = b.value
-  AND a.subject_type = b.subject_type AND {_tone_sql("a.subject")} < {_tone_sql("b.subject")}
-  AND COALESCE(a.province, '') = COALESCE(b.province, '')
-  AND (a.total IS NULL OR b.total IS NULL OR a.total = b.total)
-JOIN documents da ON da.id = a.document_id JOIN documents db ON db.id = b.document_id
-WHERE a.kind = 'rank' AND b.kind = 'rank' AND a.is_target = 0 AND b.is_target = 0
-  AND a.qualifier = 'exact' AND b.qualifier = 'exact'
-  AND NOT (a.document_id = b.document_id AND a.table_row IS NOT NULL AND b.table_row IS NOT NULL)
-ORDER BY a.metric, a.year, a.value""",
-    },
-    "audit_targets": {
-        "title": "Audit: targets against achievements",
-        "description": "Each target beside the figures achieved up to its year for the same subject "
-                       "and metric.",
-        "sql": f"""SELECT t.subject, t.metric, t.kind AS target_kind, t.value AS target, t.year AS by_year,
-  a.kind AS achieved_kind, a.value AS achieved, a.total AS achieved_total, a.year AS achieved_year,
-  CASE WHEN a.kind = 'rank' AND t.kind IN ('top_n', 'rank') THEN
-         CASE WHEN a.value <= t.value THEN 'met' ELSE 'not met' END
-       WHEN a.kind = t.kind AND t.kind IN ('percent', 'count', 'score') THEN
-         CASE WHEN a.value >= t.value THEN 'met' ELSE 'not met' END
-  END AS status
-FROM facts t JOIN facts a ON {_tone_sql("a.subject")} = {_tone_sql("t.subject")} AND a.metric = t.metric AND a.is_target = 0
-  AND a.year <= t.year
-  AND ((t.kind IN ('top_n', 'rank') AND a.kind IN ('rank', 'top_n')) OR a.kind = t.kind)
-WHERE t.is_target = 1
-ORDER BY t.subject, t.metric, a.year DESC""",
-    },
-    "audit_reference": {
-        "title": "Audit: documents that differ from an official table",
-        "description": "Stored figures whose value differs from the imported official figure for the "
-                       "same subject, metric, year and kind.",
-        "sql": f"""SELECT f.subject, f.metric, f.year, f.kind, f.value AS document_value,
-  r.value AS official_value, r.reference, d.url, f.evidence
-FROM facts f JOIN reference_facts r ON r.subject = {_tone_sql("f.subject")} AND r.metric = f.metric
-  AND r.year IS f.year AND r.kind = f.kind
-JOIN documents d ON d.id = f.document_id
-WHERE f.is_target = 0 AND (
-  (f.kind = 'rank' AND f.value <> r.value AND (f.total IS NULL OR r.total IS NULL OR f.total = r.total))
-  OR (f.kind = 'score' AND abs({_SCORE_NORM} - r.value / COALESCE(r.scale, 1.0)) > 0.005))
-ORDER BY f.subject, f.metric""",
-    },
-}
+    name: {"title": title,
+           "description": f"{what} As of the last `python -m pipeline audit` (or the start of `serve`): "
+                          "audited_at says when.",
+           "sql": f"""SELECT subject, metric, year, kind, status, severity, message, figures, url, urls, evidence,
+  "references", audited_at
+FROM audit_findings WHERE rule = '{rule}' ORDER BY id"""}
+    for rule, (name, title, what) in RULE_QUERIES.items()}
+
+
+def record(db, findings: Iterable, rules: Iterable[str]) -> int:
+    """Replace the recorded findings of `rules` with these, in one transaction; returns how many."""
+    from pipeline import store
+    rules, findings = list(rules), list(findings)
+    when = now_iso()
+    with store.transaction(db):
+        db.conn.execute(f"DELETE FROM audit_findings WHERE rule IN ({','.join('?' * len(rules))})", rules)
+        db.conn.executemany(
+            """INSERT INTO audit_findings(rule, severity, subject, metric, year, kind, status, message, figures,
+                                          url, urls, evidence, "references", audited_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [(f.rule, f.severity, f.subject, f.metric, f.year, f.kind, f.status, f.message, "\n".join(f.figures),
+              f.urls[0] if f.urls else None, "\n".join(f.urls), "\n".join(f.evidence), "\n".join(f.references),
+              when) for f in findings])
+    return len(findings)
+
+
+def stale(db) -> bool:
+    """Has anything been written since the findings were recorded (a document parsed, an official
+    table imported), or were none ever recorded? `serve` audits again only then."""
+    audited = db.execute("SELECT max(audited_at) FROM audit_findings").fetchone()[0]
+    if audited is None:
+        return True
+    changed = db.execute("""SELECT max(t) FROM (SELECT max(parsed_at) AS t FROM documents
+                            UNION ALL SELECT max(imported_at) FROM reference_facts)""").fetchone()[0]
+    return changed is not None and changed > audited

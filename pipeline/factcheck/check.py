@@ -43,6 +43,19 @@ class CheckResult:
     supporting: list[Source] = field(default_factory=list)
     contradicting: list[Source] = field(default_factory=list)
     consistent: list[Source] = field(default_factory=list)
+    figure: Optional[dict[str, Any]] = None            # the question's row of `figures`, when stored
+    suggestions: list[str] = field(default_factory=list)   # "did you mean" for an unknown subject
+    nearest: list[dict[str, Any]] = field(default_factory=list)  # on not_found: what is held nearby
+
+    def keep_sources(self, limit: Optional[int]) -> str:
+        """At most `limit` documents on each side; the note that says what was cut, if anything."""
+        cut = 0
+        for name in ("supporting", "contradicting", "consistent"):
+            sources = getattr(self, name)
+            if limit is not None and len(sources) > limit:
+                cut += len(sources) - limit
+                setattr(self, name, sources[:limit])
+        return f"{cut} more source(s) of the claim on {self.claim.subject} not shown; raise --limit" if cut else ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -69,11 +82,22 @@ class CheckResult:
                 lines.append(f"  - {s.figure}{flag}  {meta}")
                 lines.append(f"    {s.url}")
                 lines.append(f"    “{s.evidence}”")
+        if self.figure:
+            f = self.figure
+            lines.append(f"Figures table: {describe(f['kind'], f['value'], f['ranking'] or f['total'], f['scale'])}"
+                         f" — {f['status']} ({f['documents']} document(s), {f['outlets']} outlet(s) state it"
+                         + (f"; {f['answers'] - 1} other answer(s)" if f["answers"] > 1 else "") + ")")
+        if self.nearest:
+            lines.append(f"Nearest figures held ({len(self.nearest)}):")
+            for n in self.nearest:
+                lines.append(f"  - {n['subject']} · {n['metric']} · {n['year'] or 'no year'} · "
+                             f"{describe(n['kind'], n['value'], n['ranking'] or n['total'], n['scale'])}"
+                             f" ({n['status']})  {n['url'] or ''}")
         return "\n".join(lines)
 
 
 def _fact_span(row: dict[str, Any]) -> Optional[Span]:
-    return span_of(row["kind"], row["value"], total=row.get("total"), scale=row.get("scale"),
+    return span_of(row["kind"], row["value"], total=row.get("total"), scale=row.get("scale"), metric=row.get("metric"),
                    qualifier=row.get("qualifier") or "exact", evidence=row.get("evidence") or "",
                    is_target=bool(row.get("is_target")))
 
@@ -184,10 +208,15 @@ def check_claim(db, claim: Claim) -> CheckResult:
         result.verdict, result.reason = SUPPORTED, f"the official table gives {official[0].figure}"
     elif CONTRADICTS in off and SUPPORTS not in off:
         result.verdict, result.reason = CONTRADICTED, f"the official table gives {official[0].figure}"
-    elif result.supporting and result.contradicting:
+    elif only(result.supporting, result.contradicting) and only(result.contradicting, result.supporting):
         result.verdict = DISPUTED
-        result.reason = (f"sources disagree: {len(result.supporting)} support it, "
-                         f"{len(result.contradicting)} contradict it")
+        result.reason = (f"sources disagree: {len(_docs(result.supporting))} document(s) support it, "
+                         f"{len(_docs(result.contradicting))} contradict it")
+    elif result.supporting and not only(result.supporting, result.contradicting):
+        # every document on one side is on the other too: each states both, none decides
+        result.verdict = DISPUTED
+        result.reason = (f"{len(_docs(result.supporting))} document(s) state both this and otherwise; "
+                         "no other source decides")
     elif result.supporting:
         result.verdict = SUPPORTED
         result.reason = f"{len(result.supporting)} source(s) state it, none contradicts{note}"
@@ -201,7 +230,49 @@ def check_claim(db, claim: Claim) -> CheckResult:
     else:
         result.reason = (f"no stored figure on {claim.subject}, {claim.metric}, "
                          f"{claim.year or 'no year'} of a comparable kind")
+    result.figure = _figure_row(db, claim, sources)
+    if result.verdict == NOT_FOUND:
+        result.suggestions, result.nearest = _nearby(db, claim)
+        if result.suggestions:
+            result.reason += f"; no subject {claim.subject!r} is stored — did you mean {', '.join(result.suggestions)}?"
     return result
+
+
+def _docs(sources: list[Source]) -> set:
+    return {s.url or s.reference for s in sources}
+
+
+def only(side: list[Source], other: list[Source]) -> bool:
+    """Does a document stand on `side` without also standing on `other`?"""
+    return bool(_docs(side) - _docs(other))
+
+
+def _figures(db, claim: Claim, where: str, params: list) -> list[dict[str, Any]]:
+    want = subject_key(claim.subject, claim.subject_type)
+    rows = db.query(f"SELECT * FROM figures WHERE {where} ORDER BY year DESC, metric, kind", params)
+    return [r for r in rows if subject_key(r["subject"], r["subject_type"]) == want]
+
+
+def _figure_row(db, claim: Claim, sources: list[Source]) -> Optional[dict[str, Any]]:
+    """The question's consolidated row: the claim's kind, and for positions the ranking the
+    sources place it in."""
+    rankings = {s.ranking for s in sources if s.ranking} | ({claim.total} if claim.total else set())
+    rows = [r for r in _figures(db, claim, "metric = ? AND year IS ? AND kind = ? AND is_target = ?",
+                                [claim.metric, claim.year, claim.kind, int(claim.is_target)])
+            if family(claim.kind) != "position" or not rankings or r["ranking"] in rankings]
+    return rows[0] if len(rows) == 1 else None
+
+
+def _nearby(db, claim: Claim) -> tuple[list[str], list[dict[str, Any]]]:
+    """For a claim nothing answers: close names when its subject is unknown, else the figures held
+    for the same subject in other years (same metric) and in the same year (other metrics)."""
+    from pipeline.store import reference_data
+    if not _figures(db, claim, "subject IN (SELECT name FROM subjects)", []):
+        return reference_data.suggest_subjects(db, claim.subject), []
+    same_metric = _figures(db, claim, "metric = ? AND is_target = 0", [claim.metric])
+    same_year = _figures(db, claim, "year IS ? AND metric <> ? AND is_target = 0", [claim.year, claim.metric])
+    keep = ("subject", "metric", "year", "kind", "value", "ranking", "total", "scale", "status", "url")
+    return [], [{k: r[k] for k in keep} for r in (same_metric[:5] + same_year[:5])]
 
 
 def check_file(db_path: str, claims: list[Claim]) -> list[CheckResult]:

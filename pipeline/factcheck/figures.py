@@ -61,9 +61,11 @@ def family(kind: str) -> str:
     return "position" if kind in POSITION_KINDS else kind
 
 
-def default_scale(value: float) -> float:
-    """A score without a stated scale: at most 1 is on 1, anything else on the DTI's 1,000."""
-    return 1.0 if value <= 1 else 1000.0
+def default_scale(value: float, metric: Optional[str] = None) -> float:
+    """A score without a stated scale, as the domain reads it (domain.scale_of): at most 1 is on 1,
+    a DTI score above 100 on 1,000, another index's up to 100 on 100 (PCI 65,5)."""
+    from pipeline.domain import scale_of
+    return scale_of(value, metric or "dti") or 1000.0
 
 
 def written_decimals(value: float, evidence: str = "") -> int:
@@ -94,7 +96,7 @@ def _half_unit(kind: str, value: float, decimals: int) -> float:
 
 def span_of(kind: str, value: float, *, total: Optional[float] = None, scale: Optional[float] = None,
             qualifier: str = "exact", decimals: Optional[int] = None, evidence: str = "",
-            is_target: bool = False) -> Optional[Span]:
+            is_target: bool = False, metric: Optional[str] = None) -> Optional[Span]:
     """The values a statement allows; None when it cannot be placed (a bottom-N without total)."""
     if kind == "rank":
         # A target rank ("phấn đấu xếp thứ 10") is met by any better rank.
@@ -114,7 +116,7 @@ def span_of(kind: str, value: float, *, total: Optional[float] = None, scale: Op
     elif qualifier == "approx":
         lo, hi = min(lo, value * (1 - APPROX)), max(hi, value * (1 + APPROX))
     if kind == "score":
-        s = scale or default_scale(value)
+        s = scale or default_scale(value, metric)
         lo, hi = lo / s, hi / s
     return Span(lo, hi)
 

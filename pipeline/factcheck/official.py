@@ -17,7 +17,9 @@ from pipeline import store
 from pipeline.clock import now_iso
 from pipeline.errors import UsageError
 from pipeline.factcheck.figures import parse_number
-from pipeline.factcheck.names import ascii_fold, canonical_subject, metric_in, province_name
+from pipeline.factcheck.names import canonical_subject, metric_in, province_name
+from pipeline.domain import scale_of
+from pipeline.textnorm import fold
 
 @dataclass
 class ReferenceFact:
@@ -53,11 +55,11 @@ _SKIP_SUBJECTS = {"tong", "tong cong", "trung binh", "binh quan", "ca nuoc", "tr
 _SUBJECT_HEADERS = ("tinh", "thanh pho", "dia phuong", "don vi", "subject", "province", "ten ")
 _RANK_HEADERS = ("xep hang", "thu hang", "hang", "rank", "vi tri", "thu tu xep")
 _SCORE_HEADERS = ("diem", "score", "gia tri", "chi so")
-_IGNORED_HEADERS = {"stt", "tt", "no", "no.", "#", "so tt"}
+_IGNORED_HEADERS = {"stt", "tt", "no", "#", "so tt"}
 
 
 def _header_role(header: str) -> Optional[str]:
-    h = ascii_fold(header)
+    h = fold(header)
     if h in _IGNORED_HEADERS or not h:
         return None
     if h in ("nam", "year"):
@@ -160,7 +162,7 @@ def read_table(rows: list[list[str]], *, file: str, metric: str, year: Optional[
             col_metric = metric_in(headers[c]) or metric
             col_scale = None
             if role == "score":
-                h = ascii_fold(headers[c])
+                h = headers[c]     # as written: the scale is in its digits and slash
                 col_scale = scale or (1000.0 if re.search(r"1[.,]?000", h) else 100.0 if "/100" in h else None)
             columns.append((c, role, col_metric, col_scale))
     if len({(k, m) for _, k, m, _ in columns}) < len(columns):
@@ -169,7 +171,7 @@ def read_table(rows: list[list[str]], *, file: str, metric: str, year: Optional[
     facts: list[ReferenceFact] = []
     for n, row in enumerate(data, start=len(rows) - len(data) + 1):
         name = row[subj_col].strip() if subj_col < len(row) else ""
-        if not name or ascii_fold(name) in _SKIP_SUBJECTS:
+        if not name or fold(name) in _SKIP_SUBJECTS:
             continue
         canon, stype = canonical_subject(name, subject_type)
         if subject_type == "province" and province_name(name) is None:
@@ -204,7 +206,7 @@ def read_table(rows: list[list[str]], *, file: str, metric: str, year: Optional[
             for f in col:
                 f.total = ranked
         elif col_scale is None and col:
-            inferred = 1.0 if max(f.value for f in col) <= 1 else 1000.0
+            inferred = scale_of(max(f.value for f in col), col_metric) or 1000.0   # the domain's reading
             for f in col:
                 f.scale = inferred
     for f in facts:

@@ -9,7 +9,6 @@ import logging
 import sys
 import threading
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
@@ -342,7 +341,7 @@ class Crawler:
             self.stream.write(f"\r\x1b[K{t.fetched} fetched, {t.not_modified} unchanged, {t.new_documents} new, "
                               f"{t.changed_documents} changed, {t.errors} errors, {queued} queued")
         else:
-            self.stream.write(f"{datetime.now().isoformat(timespec='seconds')} {line}\n")
+            self.stream.write(f"{now_iso()} {line}\n")     # +07:00, like the summary
         self.stream.flush()
 
 

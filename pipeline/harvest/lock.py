@@ -1,6 +1,7 @@
 """The harvest lock: one harvest per database at a time.
 
-An flock on `harvest.lock` beside the database, holding the owner's pid. The kernel drops the
+An flock on `<database file>.harvest.lock` beside the database (one per database file, so two
+databases in one folder are harvested side by side), holding the owner's pid. The kernel drops the
 lock when its process dies, even by `kill -9`, so a stale file never blocks the next run.
 """
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pipeline.errors import LockedError
 
 
 def lock_path(db_path: str | Path) -> Path:
-    return Path(db_path).resolve().parent / "harvest.lock"
+    db = Path(db_path).resolve()
+    return db.with_name(db.name + ".harvest.lock")
 
 
 class HarvestLock:

@@ -79,7 +79,8 @@ class HarvestSummary:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.status == "ok" else 3
+        """0 ok; 3 some sources failed; 1 every source failed: nothing was harvested at all."""
+        return {"ok": 0, "failed": 1}.get(self.status, 3)
 
     def totals(self) -> SourceStats:
         t = SourceStats()

@@ -122,6 +122,31 @@ METRIC_FIELDS = [("id", "string", "The metric id used in facts."), ("name_vi", "
                  ("description", "string", "What it measures."),
                  ("vocabulary", "integer", "1 for the spec's vocabulary; 0 for an indicator label seen in facts.")]
 
+# figures.csv: one row per question (store/figures.py), what a researcher reads first.
+FIGURE_FIELDS = [
+    ("subject", "string", "Who the figure is about (as in facts)."),
+    ("subject_type", "string", "province, district, agency, ministry, country or other."),
+    ("province", "string", "For a district or an agency, its province."),
+    ("metric", "string", "The metric id."), ("year", "integer", "The year the figure is about."),
+    ("kind", "string", "rank, score, top_n, bottom_n, rank_change, percent or count."),
+    ("ranking", "integer", "For positions: the size of the ranking (34, 63, ...); empty when unknown."),
+    ("is_target", "integer", "1 for a goal, 0 for a figure achieved."),
+    ("value", "number", "The answer: the official table's value when one was imported, else the one most "
+                        "documents give. Ranks and counts are integers."),
+    ("total", "number", "The answer's stated denominator."), ("scale", "number", "A score's maximum."),
+    ("unit", "string", "What is counted."),
+    ("status", "string", "official, agreed (several documents, one answer), single_source or disputed."),
+    ("documents", "integer", "Distinct documents stating the answer."),
+    ("outlets", "integer", "Distinct outlets among them."),
+    ("answers", "integer", "Distinct answers the documents give."),
+    ("all_documents", "integer", "Distinct documents stating any answer."),
+    ("other_answers", "string", "JSON list of the other answers with their documents and outlets."),
+    ("official", "number", "The imported official table's value."),
+    ("official_reference", "string", "The name of that table."),
+    ("evidence", "string", "The best source's sentence."), ("url", "string", "The best source's URL."),
+    ("outlet", "string", "Its outlet."), ("published", "string", "Its publication date."),
+    ("title", "string", "Its title.")]
+
 LICENSE = {"name": "GPL-3.0-or-later", "title": "GNU General Public License v3.0 or later",
            "path": "https://www.gnu.org/licenses/gpl-3.0.html"}
 
@@ -152,8 +177,8 @@ def _fact_schema() -> dict[str, Any]:
 
 
 def _simple_schema(fields, primary_key) -> dict[str, Any]:
-    return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in fields],
-            "missingValues": [""], "primaryKey": primary_key}
+    schema = {"fields": [{"name": n, "type": t, "description": d} for n, t, d in fields], "missingValues": [""]}
+    return {**schema, "primaryKey": primary_key} if primary_key else schema
 
 
 def package_sources(db) -> list[dict[str, str]]:
@@ -185,7 +210,7 @@ def _write_csv(path: Path, header: list[str], rows) -> int:
 
 
 def export_package(db_path: str, directory: str | Path) -> Package:
-    """facts.jsonl, facts.csv, documents.csv, subjects.csv, metrics.csv and datapackage.json.
+    """figures.csv, facts.jsonl, facts.csv, documents.csv, subjects.csv, metrics.csv and datapackage.json.
 
     Files are written beside their final names and renamed at the end, so an interrupted export
     never leaves a descriptor that points at half-written files.
@@ -194,9 +219,14 @@ def export_package(db_path: str, directory: str | Path) -> Package:
     directory.mkdir(parents=True, exist_ok=True)
     db = store.connect(db_path)
     tmp = {name: directory / f".{name}.part" for name in
-           ("facts.jsonl", "facts.csv", "documents.csv", "subjects.csv", "metrics.csv", "datapackage.json")}
+           ("figures.csv", "facts.jsonl", "facts.csv", "documents.csv", "subjects.csv", "metrics.csv",
+            "datapackage.json")}
     rows: dict[str, int] = {}
     try:
+        fig_cols = [f[0] for f in FIGURE_FIELDS]
+        rows["figures"] = _write_csv(tmp["figures.csv"], fig_cols, db.execute(
+            f"""SELECT {', '.join(fig_cols)} FROM figures
+                ORDER BY metric, year, kind, ranking, subject_type, value, subject"""))
         with open(tmp["facts.jsonl"], "w", encoding="utf-8") as jl, \
                 open(tmp["facts.csv"], "w", encoding="utf-8", newline="") as fc:
             writer = csv.DictWriter(fc, fieldnames=FIELDS)
@@ -231,6 +261,12 @@ def export_package(db_path: str, directory: str | Path) -> Package:
             "sources": package_sources(db),
             "keywords": ["DTI", "chuyển đổi số", "Vietnam", "digital transformation"],
             "resources": [
+                {"name": "figures", "path": "figures.csv", "format": "csv", "mediatype": "text/csv",
+                 "encoding": "utf-8", "title": "Figures: one answer per question",
+                 "description": "One row per question (subject, metric, year, kind, ranking size, target or "
+                                "not) with the answer most documents give, or the official table's; its "
+                                "documents, outlets, status and best source. The facts below are its provenance.",
+                 "schema": _simple_schema(FIGURE_FIELDS, [])},
                 {"name": "facts", "path": "facts.csv", "format": "csv", "mediatype": "text/csv",
                  "encoding": "utf-8", "title": "Facts (CSV)",
                  "description": "Every fact, with the fields of the project's fact spec and its provenance.",

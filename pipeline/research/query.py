@@ -12,6 +12,7 @@ from pipeline.store import reference_data
 from pipeline import records
 from pipeline.errors import UsageError
 from pipeline.models import FACT_KINDS
+from pipeline.textnorm import fold
 
 COLUMNS = ["subject", "subject_type", "province", "metric", "year", "kind", "value", "total", "scale",
            "unit", "qualifier", "is_target", "evidence", "url", "published", "outlet", "page",
@@ -33,6 +34,7 @@ class FactQuery:
     include_targets: bool = True
     limit: Optional[int] = None
     revisions: bool = False            # the facts of every captured version of a page, not only the latest
+    subject_type: Optional[str] = None  # province, district, agency ...
 
 
 def _subject_names(db, typed: str, with_merged: bool) -> list[tuple[str, str]]:
@@ -72,6 +74,9 @@ def build_sql(db, q: FactQuery) -> tuple[str, list[Any]]:
         params.append(q.kind)
     if not q.include_targets:
         where.append("f.is_target = 0")
+    if q.subject_type:
+        where.append("f.subject_type = ?")
+        params.append(q.subject_type)
     if q.revisions:
         # every revision's facts; archived_at is when the archive first showed that version
         source = """revision_facts f JOIN revisions r ON r.id = f.revision_id
@@ -100,7 +105,9 @@ def query_facts(db, q: FactQuery) -> list[dict[str, Any]]:
     cur = db.execute(sql, params)
     cols = [c[0] for c in cur.description]
     out = []
-    for r in cur.fetchall():
+    # by the name as a reader sorts it (Đà Nẵng among the D's, not after Z), then as SQL ordered
+    rows = sorted(cur.fetchall(), key=lambda r: fold(r[0]))
+    for r in rows:
         row = dict(zip(cols, r))
         row["is_target"] = bool(row["is_target"])
         if "latest" in row:

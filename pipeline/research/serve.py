@@ -18,7 +18,8 @@ from typing import Any, Optional
 
 from pipeline import store
 from pipeline.factcheck import audit_queries
-from pipeline.research.coverage import COVERAGE_SQL
+from pipeline.factcheck.audit import RULES, audit
+from pipeline.research.canned import CANNED_QUERIES
 from pipeline.research.export import FIELD_DESCRIPTIONS, LICENSE
 
 FACETS = ["subject", "metric", "year", "kind"]
@@ -32,128 +33,64 @@ SETTINGS = {
     "max_returned_rows": "5000",
 }
 
-_DTI_METRIC = "(g.metric = 'dti' OR g.metric LIKE 'dti.%')"
-# The province as typed, or its folded alias when typed without marks ("lao cai"); lower()
-# only lowers ASCII, which is what an unmarked spelling is.
-_PROVINCE_MATCH = """(s.name = :province OR s.name_2025 = :province OR s.name_2025 IN
-      (SELECT a.name FROM subject_aliases a WHERE a.alias = lower(trim(:province))))"""
-
-
-
-def _num(expr: str) -> str:
-    """A stored REAL shown as 14, not 14.0, when it is whole."""
-    return f"CASE WHEN {expr} = CAST({expr} AS INTEGER) THEN CAST({expr} AS INTEGER) ELSE {expr} END"
-
-
-CANNED_QUERIES: dict[str, dict[str, str]] = {
-    "province_dti_history": {
-        "title": "A province's DTI history",
-        "description": "Every DTI rank and score (index, pillars, components) stated for a province, year by "
-                       "year, with how many documents state each figure. A province as of 2025 includes the "
-                       "provinces merged into it (Lào Cai shows Yên Bái's earlier figures). Type the name with "
-                       "or without marks: Lào Cai, lao cai.",
-        "sql": f"""SELECT g.year, g.subject AS stated_as, s.name_2025 AS province_2025, g.metric, g.kind,
-  {_num("c.value")} AS value, {_num("c.total")} AS total, {_num("c.scale")} AS scale, c.documents
-FROM subjects s
-JOIN fact_groups g ON g.subject = s.name AND g.subject_type = 'province'
-JOIN fact_claims c ON c.group_key = g.key
-WHERE s.type = 'province' AND {_PROVINCE_MATCH}
-  AND g.is_target = 0 AND g.kind IN ('rank', 'score') AND {_DTI_METRIC}
-ORDER BY g.year, g.metric = 'dti' DESC, g.metric, g.subject, g.kind, c.documents DESC""",
-    },
-    "document_figures": {
-        "title": "All figures of one document",
-        "description": "Every fact stored for one document (give its URL or its id), in reading order, with "
-                       "the evidence and where in the document it stands.",
-        "sql": """SELECT f.id AS fact_id, f.subject, f.subject_type, f.province, f.metric, f.year, f.kind, f.value,
-  f.total, f.scale, f.unit, f.qualifier, f.is_target, f.evidence, f.start, f."end", f.page, f.table_row,
-  f.table_col, f.extractor, f.extractor_version, d.url, d.title
-FROM documents d JOIN facts f ON f.document_id = d.id
-WHERE d.url = :document OR d.id = :document
-ORDER BY f.start, f.id""",
-    },
-    "sources_disagree": {
-        "title": "Figures that sources disagree on",
-        "description": "Questions (subject, metric, year, kind; for ranks, the ranking's size) to which the "
-                       "documents give different answers; scores compared on a common scale. Each answer "
-                       "shows how many documents give it. Open one with `document_figures` or "
-                       "`python -m pipeline query`.",
-        "sql": """SELECT g.subject, g.subject_type, g.province, g.metric, g.year, g.kind, g.total AS ranking_of,
-  (SELECT group_concat(answer, '; ') FROM (
-     SELECT printf('%g', c.value) || CASE WHEN c.total IS NOT NULL AND g.kind <> 'rank'
-              THEN '/' || printf('%g', c.total) ELSE '' END
-            || CASE WHEN c.scale IS NOT NULL THEN ' of ' || printf('%g', c.scale) ELSE '' END
-            || ' (' || c.documents || ')' AS answer
-     FROM fact_claims c WHERE c.group_key = g.key ORDER BY c.documents DESC, c.value)) AS "answers (documents)",
-  g.n_facts AS documents
-FROM fact_groups g
-WHERE g.n_values > 1 AND g.is_target = 0
-  -- ranks differ by value within a group (the ranking's size is part of it); other answers may
-  -- differ only by scale or by a stated total, so those are compared on the value itself
-  AND (g.kind = 'rank' OR (SELECT count(DISTINCT CASE WHEN g.kind = 'score'
-         THEN round(c.value / coalesce(c.scale, CASE WHEN c.value <= 1 THEN 1 ELSE 1000 END), 4)
-         ELSE c.value END) FROM fact_claims c WHERE c.group_key = g.key) > 1)
-ORDER BY g.n_facts DESC, g.subject, g.metric, g.year""",
-    },
-    "targets_against_actuals": {
-        "title": "Targets against actuals",
-        "description": "Each goal (mục tiêu, phấn đấu, chỉ tiêu) beside the latest achieved figure of the same "
-                       "subject and metric, and whether it is reached. Leave the subject empty for all.",
-        "sql": """SELECT subject, metric, target_kind, target_qualifier, target_value, target_year, actual_kind,
-  actual_value, actual_total, actual_year, reached, target_evidence, actual_evidence, target_url, actual_url
-FROM targets_vs_actuals WHERE subject = :subject
-UNION ALL
-SELECT subject, metric, target_kind, target_qualifier, target_value, target_year, actual_kind,
-  actual_value, actual_total, actual_year, reached, target_evidence, actual_evidence, target_url, actual_url
-FROM targets_vs_actuals WHERE :subject = ''""",
-    },
-}
-
-
-CANNED_QUERIES["dti_coverage"] = {
-    "title": "Coverage: which provinces and years have a rank and a score",
-    "description": "One row per province and data year, for the 63 provinces of the rankings up to DTI 2024 "
-                   "and the 34 from DTI 2024: the rank and score most documents state, from how many documents "
-                   "and sources, whether an imported official table covers it, and the status (missing, score "
-                   "only, rank only, complete, not ranked). Gaps first. Leave the parameters empty for DTI "
-                   "from 2020 to the latest year stored; the same as `python -m pipeline coverage --format csv`.",
-    "sql": COVERAGE_SQL,
-}
-
-
 def _columns(names) -> dict[str, str]:
     return {n: FIELD_DESCRIPTIONS[n] for n in names if n in FIELD_DESCRIPTIONS}
 
 
+# What a researcher opens; crawl state and summary tables stay out of the list.
+HIDDEN = ("frontier", "runs", "captures", "revisions", "revision_facts", "backfill_shards", "fact_claims",
+          "fact_groups", "figures_dirty", "subject_aliases", "_migrations", "_reference_data", "documents_fts",
+          "facts_fts")
+STATIC = Path(__file__).resolve().parent / "static"   # dti.css: room for the evidence column
+
+
 def table_metadata() -> dict[str, Any]:
     fact_cols = _columns(FIELD_DESCRIPTIONS)
-    return {
-        "facts": {
-            "title": "Facts",
-            "description": "One figure a document states about one subject, with the sentence that states it "
-                           "(evidence) and where it stands (start/end offsets, page, table cell).",
-            "facets": FACETS, "columns": fact_cols, "fts_table": "facts_fts", "fts_pk": "id",
-            "label_column": "evidence",
+    tables: dict[str, Any] = {
+        "figures": {
+            "title": "Figures: one answer per question",
+            "description": "One row per question (subject, metric, year, kind, ranking size, target or not): the "
+                           "answer most documents give (the official table's, when one was imported), how many "
+                           "distinct documents and outlets state it, the other answers with their counts, the "
+                           "status (official, agreed, single_source, disputed) and the best source. Start here.",
+            "facets": ["status", "metric", "year", "kind", "subject_type", "ranking"],
+            "sort": "subject", "label_column": "subject",
+            "columns": {"ranking": "For ranks: the size of the ranking (34, 63, 26 districts ...); empty when "
+                                   "unknown.",
+                        "documents": "Distinct documents stating the answer (one document stating it twice is one).",
+                        "outlets": "Distinct outlets among them.",
+                        "other_answers": "Every other answer, with its own documents and outlets.",
+                        "status": "official: an imported table decides; agreed: several documents, one answer; "
+                                  "single_source: one document; disputed: documents disagree."},
         },
-        "documents": {
-            "title": "Documents",
-            "description": "Articles, portal pages and decision PDFs, with their text and crawl state. "
-                           "Search is blind to tone marks and đ.",
-            "facets": ["outlet", "doc_type", "status", "source"],
-            "fts_table": "documents_fts", "fts_pk": "id", "label_column": "title",
+        "facts_sourced": {
+            "title": "Facts with their documents",
+            "description": "Every stored figure beside the document that states it: title, outlet, publication "
+                           "date and URL, and the sentence (evidence).",
+            "facets": FACETS, "sort": "subject",
+            "columns": {k: v for k, v in fact_cols.items() if k in (
+                "subject", "subject_type", "province", "metric", "year", "kind", "value", "total", "scale",
+                "unit", "qualifier", "is_target", "evidence", "url", "published", "outlet")},
         },
         "dti_rankings": {
             "title": "DTI rankings",
-            "description": "Subject × year × metric of the DTI and sister indices: the rank most documents "
-                           "state, in which ranking (total: 34 or 63), how many documents state it and how many "
-                           "different ranks are stated; the same for the score.",
-            "facets": ["subject", "metric", "year", "total"],
+            "description": "Subject × year × metric × ranking size of the DTI and sister indices, from figures: the "
+                           "rank (total: 34 or 63), how many documents state it, how many different ranks are "
+                           "stated and its status; the same for the score.",
+            "facets": ["subject_type", "metric", "year", "total"], "sort": "rank",
         },
         "indicators": {
             "title": "Indicators",
             "description": "Every other figure (percentages, counts, top-N groups, rank changes, rankings of "
                            "districts and agencies, targets), each with its evidence and URL.",
-            "facets": FACETS + ["is_target"], "columns": fact_cols,
+            "facets": FACETS + ["is_target"], "sort": "subject",
+            "columns": {k: v for k, v in fact_cols.items() if k != "extractor_version"},
+        },
+        "province_history": {
+            "title": "Province history across the 2025 merger",
+            "description": "Province-level figures under the province each subject became in 2025: Yên Bái's "
+                           "figures from before the merger appear with Lào Cai (stated_as Yên Bái, merged 1).",
+            "facets": ["province_2025", "metric", "year", "kind"], "sort": "year",
         },
         "targets_vs_actuals": {
             "title": "Targets against actuals",
@@ -161,30 +98,56 @@ def table_metadata() -> dict[str, Any]:
                            "reached is 1, 0, or empty when they cannot be compared.",
             "facets": ["subject", "metric", "reached"],
         },
-        "province_history": {
-            "title": "Province history across the 2025 merger",
-            "description": "Province-level figures under the province each subject became in 2025: Yên Bái's "
-                           "figures from before the merger appear with Lào Cai (stated_as Yên Bái, merged 1).",
-            "facets": ["province_2025", "metric", "year", "kind"],
+        "facts": {
+            "title": "Facts",
+            "description": "One figure a document states about one subject, with the sentence that states it "
+                           "(evidence) and where it stands (start/end offsets, page, table cell).",
+            "facets": FACETS, "fts_table": "facts_fts", "fts_pk": "id", "sort": "subject",
+            "columns": {k: v for k, v in fact_cols.items() if k not in ("url", "published", "document_title",
+                                                                         "outlet")},
+            "label_column": "evidence",
+        },
+        "documents": {
+            "title": "Documents",
+            "description": "Articles, portal pages and decision PDFs, with their text. Search is blind to tone "
+                           "marks and đ.",
+            "facets": ["outlet", "doc_type", "status"],
+            "fts_table": "documents_fts", "fts_pk": "id", "label_column": "title",
         },
         "subjects": {"title": "Subjects",
                      "description": "The 63 provinces (2004 codes) with the 34 they became in 2025, and the "
                                     "districts and agencies facts name.",
-                     "facets": ["type", "name_2025", "merged_2025"]},
+                     "facets": ["type", "name_2025", "merged_2025"], "label_column": "name"},
         "metrics": {"title": "Metrics", "description": "The metric vocabulary with Vietnamese names.",
-                    "facets": ["vocabulary", "pillar"]},
-        "runs": {"title": "Harvest runs", "description": "One row per harvest: when, status and counts."},
+                    "facets": ["vocabulary", "pillar"], "label_column": "name_vi"},
+        "audit_findings": {"title": "Audit findings", "facets": ["rule", "severity", "status"],
+                           "description": "What `python -m pipeline audit` found at its last run (or serve's start)."},
+        "reference_facts": {"title": "Official tables", "description": "Figures of imported official tables."},
         "sources": {"title": "Sources", "description": "The configured sources (sources.yaml)."},
-        "fact_claims": {"hidden": True}, "fact_groups": {"hidden": True}, "subject_aliases": {"hidden": True},
-        "_migrations": {"hidden": True}, "_reference_data": {"hidden": True},
     }
+    tables.update({name: {"hidden": True} for name in HIDDEN})
+    return tables
 
 
-def canned_queries() -> dict[str, dict[str, str]]:
-    queries = dict(CANNED_QUERIES)
+def canned_queries() -> dict[str, dict[str, Any]]:
+    # the SQL stays one click away: a reader sees the answer first
+    queries: dict[str, dict[str, Any]] = {name: {**q, "hide_sql": True} for name, q in CANNED_QUERIES.items()}
     for name, q in audit_queries.CANNED_QUERIES.items():
-        queries.setdefault(name, {k: q[k] for k in ("sql", "title", "description") if k in q})
+        queries.setdefault(name, {**{k: q[k] for k in ("sql", "title", "description") if k in q}, "hide_sql": True})
     return queries
+
+
+def _described_columns_only(db_path: str | Path, tables: dict[str, Any]) -> dict[str, Any]:
+    """Each table's column help limited to the columns it has (a view shows fewer than facts)."""
+    db = store.connect(db_path)
+    try:
+        for name, meta in tables.items():
+            if meta.get("columns"):
+                have = {c[0] for c in db.execute(f"SELECT * FROM [{name}] LIMIT 0").description}
+                meta["columns"] = {k: v for k, v in meta["columns"].items() if k in have}
+    finally:
+        db.conn.close()
+    return tables
 
 
 def build_metadata(db_path: str | Path) -> dict[str, Any]:
@@ -196,7 +159,9 @@ def build_metadata(db_path: str | Path) -> dict[str, Any]:
                        "document and the sentence that states it.",
         "license": LICENSE["name"], "license_url": LICENSE["path"],
         "source": "Provincial portals, newspapers and decisions (see the sources and documents tables)",
-        "databases": {name: {"title": "DTI figures", "tables": table_metadata(), "queries": canned_queries()}},
+        "extra_css_urls": ["/assets/dti.css"],
+        "databases": {name: {"title": "DTI figures", "tables": _described_columns_only(db_path, table_metadata()),
+                             "queries": canned_queries()}},
     }
 
 
@@ -208,7 +173,8 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def datasette_command(db_path: str | Path, metadata_path: str | Path, host: str, port: int) -> list[str]:
     cmd = [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata_path),
-           "--host", host, "--port", str(port)]
+           "--host", host, "--port", str(port), "--static", f"assets:{STATIC}",
+           "--template-dir", str(STATIC.parent / "templates")]
     for key, value in SETTINGS.items():
         cmd += ["--setting", key, value]
     return cmd
@@ -217,7 +183,11 @@ def datasette_command(db_path: str | Path, metadata_path: str | Path, host: str,
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
           metadata_out: Optional[str] = None) -> int:
     """Run Datasette until it stops or Ctrl-C; returns its exit code."""
-    store.connect(db_path)  # migrate first, so the views and tables the metadata names exist
+    db = store.connect(db_path)  # migrate first, so the views and tables the metadata names exist
+    # the audit_* queries show the findings of the audit's own rules, as of the last write
+    if audit_queries.stale(db):
+        audit_queries.record(db, audit(db), RULES)
+    db.conn.close()
     metadata = build_metadata(db_path)
     if metadata_out:
         Path(metadata_out).write_text(json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlite_utils
 
 from pipeline.clock import now_iso
-from pipeline.store import reference_data
+from pipeline.store import figures, reference_data
 from pipeline.store.schema import MIGRATIONS
 from pipeline.store.views import ensure_views
 
@@ -75,6 +75,7 @@ def _after_migrate(db: sqlite_utils.Database) -> None:
     if schema_version(db) >= 2:
         reference_data.ensure_loaded(db)
         ensure_views(db.conn)
+        figures.refresh_pending(db.conn)
 
 
 class transaction:
@@ -88,5 +89,8 @@ class transaction:
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        if exc_type:
+            self.conn.execute("ROLLBACK")
+        else:
+            figures.commit(self.conn)   # the figures this unit changed, in the same transaction
         return False

@@ -8,6 +8,7 @@ import sqlite_utils
 
 from pipeline.clock import now_iso
 from pipeline.models import Document, Fact, Table
+from pipeline.store import figures
 
 
 def _json(value: Any) -> Optional[str]:
@@ -63,7 +64,7 @@ def save_document(db: sqlite_utils.Database, doc: Document, facts: Iterable[Fact
         if rows:
             insert_rows(db, "facts", rows)
         if own:
-            db.conn.execute("COMMIT")
+            figures.commit(db.conn)
         return doc_id, len(rows)
     except BaseException:
         if own:

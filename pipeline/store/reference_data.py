@@ -12,21 +12,27 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from pipeline.textnorm import fold
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"   # pipeline/data, shared with the gazetteer
 PROVINCES_CSV = DATA_DIR / "provinces.csv"
 METRICS_CSV = DATA_DIR / "metrics.csv"
 
+ALIASES_YAML = DATA_DIR / "province_aliases.yaml"   # the gazetteer's forms too (tests/test_names.py)
+
+
+def _aliases() -> dict:
+    with open(ALIASES_YAML, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
 # Canonical names that differ from the 2004 list's spelling (spec: "Huế", not "Thừa Thiên Huế").
-CANONICAL = {"Thừa Thiên Huế": "Huế"}
+CANONICAL: dict[str, str] = _aliases()["canonical"]
 # Other spellings seen in the press, folded (see fold()), for the canonical province name.
-EXTRA_ALIASES = {
-    "Hồ Chí Minh": ["tp hcm", "tphcm", "hcm", "tp ho chi minh", "thanh pho ho chi minh", "sai gon"],
-    "Huế": ["thua thien hue", "thua thien", "tt hue"],
-    "Hà Nội": ["thu do ha noi", "tp ha noi"],
-    "Bà Rịa - Vũng Tàu": ["brvt", "vung tau"],
-}
+EXTRA_ALIASES: dict[str, list[str]] = {name: sorted({fold(a) for a in forms})
+                                       for name, forms in _aliases()["aliases"].items()}
 PROVINCE_PREFIXES = ("tinh ", "thanh pho ", "tp ", "thu do ")
 
 
@@ -77,7 +83,7 @@ def metrics(path: Path = METRICS_CSV) -> list[dict[str, str]]:
 
 def _digest() -> str:
     h = hashlib.sha256()
-    for p in (PROVINCES_CSV, METRICS_CSV):
+    for p in (PROVINCES_CSV, METRICS_CSV, ALIASES_YAML):
         h.update(p.read_bytes())
     h.update(repr((CANONICAL, EXTRA_ALIASES)).encode())
     return h.hexdigest()

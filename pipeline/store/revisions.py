@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator, Optional
 import sqlite_utils
 
 from pipeline.models import Capture, Document, Fact
+from pipeline.store import figures
 from pipeline.store.documents import distinct_fact_rows, insert_rows, save_document
 
 # Saved.outcome
@@ -52,7 +53,7 @@ def save_capture(db: sqlite_utils.Database, doc: Document, facts: Iterable[Fact]
     try:
         saved = _save_capture(db, doc, list(facts), extractor_version, capture, columns)
         if own:
-            db.conn.execute("COMMIT")
+            figures.commit(db.conn)
         return saved
     except BaseException:
         if own:

@@ -3,6 +3,8 @@
 views (views.py) and the triggers share them."""
 from __future__ import annotations
 
+from pipeline.store import figures
+
 # --- Migration 2: the researcher's database (keys, summaries, full-text search, views) -------
 #
 # Two summary tables are kept in step with `facts` by triggers, so every writer (harvest,
@@ -225,58 +227,33 @@ INSERT INTO revision_facts(revision_id, {_FACT_LIST})
   SELECT r.id, {", ".join("f." + c for c in FACT_COLUMNS)} FROM facts f JOIN revisions r ON r.document_id = f.document_id;
 """
 
-# --- Migration 6: indexes for the whole-database queries at a million facts ---------------
+# --- Migration 7: indexes for the canned queries at a million facts -------------------------
 #
-# The canned queries `serve` offers (research/serve.py, factcheck/audit_queries.py,
-# research/coverage.py) read facts by keys no earlier index served, so at a million facts
-# several ran for seconds to minutes (sqlite built an automatic index per run, or compared every
-# pair of facts). Each index below serves one of them, so it streams its rows in the order it
-# sorts by (Datasette reads the first `max_returned_rows`) or reads an index instead of the table:
-#   facts_exact_rank   audit_same_rank: the exact ranks of one metric, year and value side by side,
-#                      covering (no table row read per pair)
-#   facts_tone         audit_targets, audit_reference: the subject with old-style tone placement
-#                      rewritten (Thanh Hoá = Thanh Hóa), the expression those queries join on;
-#                      it must stay the same text as factcheck/audit_queries.py's (a test checks)
-#   facts_targets      audit_targets: the targets in subject and metric order
-#   facts_conflicts    audit_conflicts: its GROUP BY, covering
-#   facts_by_metric    dti_coverage (and any metric's province figures), covering
-#   reference_facts_key  audit_reference, coverage: the official figure of one question
-#   fact_claims_answers  sources_disagree, dti_rankings: a question's answers read from the index
-#                      alone (it replaces fact_claims_group, its prefix)
-#   facts_subject_latest  targets_vs_actuals: a subject's latest achieved figure from the index
-#                      alone (it replaces facts_subject_metric, its prefix)
-#   facts_document_kind  audit_arithmetic: one document's percentages and counts with their spans
-#                      (it replaces facts_document, its prefix, which deletes go through)
-OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe",
-             "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
-
-
-def tone_sql(expr: str) -> str:
-    """`expr` with old-style tone placement rewritten to the new, in SQL."""
-    for old, new in OLD_TONES.items():
-        expr = f"replace({expr}, '{old}', '{new}')"
-    return expr
-
-
-_MIGRATION_6 = f"""
-CREATE INDEX IF NOT EXISTS facts_exact_rank ON facts(metric, year, value, subject_type, province, total, subject, document_id,
-  table_row, kind, is_target, qualifier) WHERE kind = 'rank' AND is_target = 0 AND qualifier = 'exact';
-CREATE INDEX IF NOT EXISTS facts_tone ON facts({tone_sql('subject')}, metric, is_target, year);
+# The canned queries `serve` offers over `facts` (targets_against_actuals, research/coverage.py's
+# dti_coverage, the dti_rankings view) read facts by keys no earlier index served, so at a
+# million facts they built an automatic index per run or read a table row per fact. Each index
+# below serves one, reading the index instead of the table (the audit_* queries read
+# `audit_findings` and the ranking ones `figures`, migration 6):
+#   facts_by_metric      dti_coverage (and any metric's province figures), covering
+#   facts_targets        targets_vs_actuals: a subject's targets, not all its facts
+#   facts_subject_latest targets_vs_actuals: a subject's latest achieved figure from the index
+#                        alone (it replaces facts_subject_metric, its prefix)
+#   fact_claims_answers  dti_rankings: a question's answers read from the index alone (it
+#                        replaces fact_claims_group, its prefix)
+#   reference_facts_key  coverage, the checker: the official figure of one question
+_MIGRATION_7 = """
+CREATE INDEX IF NOT EXISTS facts_by_metric ON facts(metric, subject_type, is_target, year, kind, subject, value, total,
+  scale, document_id);
 CREATE INDEX IF NOT EXISTS facts_targets ON facts(subject, metric) WHERE is_target = 1;
-CREATE INDEX IF NOT EXISTS facts_conflicts ON facts({tone_sql('subject')}, subject_type, metric, year, kind, COALESCE(total, ''),
-  value, scale, document_id, is_target) WHERE is_target = 0 AND kind IN ('rank', 'score', 'rank_change');
-CREATE INDEX IF NOT EXISTS facts_by_metric ON facts(metric, subject_type, is_target, year, kind, subject, value, total, scale,
-  document_id);
-CREATE INDEX IF NOT EXISTS reference_facts_key ON reference_facts(subject, metric, kind, year);
-CREATE INDEX IF NOT EXISTS fact_claims_answers ON fact_claims(group_key, documents, value, total, scale);
-DROP INDEX IF EXISTS fact_claims_group;
 CREATE INDEX IF NOT EXISTS facts_subject_latest ON facts(subject, metric, is_target, year, subject_type, kind,
   document_id);
 DROP INDEX IF EXISTS facts_subject_metric;
-CREATE INDEX IF NOT EXISTS facts_document_kind ON facts(document_id, kind, start, "end", value, total, is_target);
-DROP INDEX IF EXISTS facts_document;
+CREATE INDEX IF NOT EXISTS fact_claims_answers ON fact_claims(group_key, documents, value, total, scale);
+DROP INDEX IF EXISTS fact_claims_group;
+CREATE INDEX IF NOT EXISTS reference_facts_key ON reference_facts(subject, metric, kind, year);
 ANALYZE;
 """
+
 
 # Each migration is (version, SQL script). Append new ones; never edit an applied one.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -421,5 +398,17 @@ CREATE INDEX frontier_run ON frontier(run_id);
     # 4 rewrote the targets_vs_actuals view; views now live in views.py (recreated after migrating)
     (4, ""),
     (5, _MIGRATION_5),
-    (6, _MIGRATION_6),     # issue 11; renumber at merge if another 6 lands first
+    # 6: the consolidated `figures` table, one row per question (figures.py keeps it); the audit's
+    # findings as of its last run, which `audit` and `serve` write and the audit_* queries read
+    (6, figures.MIGRATION_SQL + """
+CREATE TABLE audit_findings (
+  id INTEGER PRIMARY KEY,
+  rule TEXT NOT NULL, severity TEXT NOT NULL, subject TEXT, metric TEXT, year INTEGER, kind TEXT,
+  status TEXT, message TEXT NOT NULL,
+  figures TEXT, url TEXT, urls TEXT, evidence TEXT, "references" TEXT,   -- lists: one a line
+  audited_at TEXT NOT NULL
+);
+CREATE INDEX audit_findings_rule ON audit_findings(rule);
+"""),
+    (7, _MIGRATION_7),     # issue 11 (indexes at a million facts)
 ]

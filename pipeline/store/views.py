@@ -2,7 +2,8 @@
 definition here differs from the database's, so a database of any age ends with these.
 
 Each states where its numbers come from; see README "The database".
-  dti_rankings        subject × year × metric: the rank and the score most documents state
+  dti_rankings        subject × year × metric × ranking size: the rank and the score of `figures`
+  facts_sourced       every fact with its document's title, outlet, date and URL
   indicators          every other figure with its evidence and URL
   targets_vs_actuals  each target beside the latest achieved figure of its subject and metric;
                       the latest year through the (subject, metric, is_target, year) index first
@@ -18,28 +19,37 @@ _RANKING_COLUMNS = """
   g.subject, g.subject_type, g.province, g.metric, m.name_vi AS metric_name, g.year"""
 
 VIEWS: dict[str, str] = {
+    # From the consolidated figures: one row per subject, metric, year and ranking size (a
+    # score belongs to every ranking of its year), integer ranks, the best source's URL.
     "dti_rankings": f"""CREATE VIEW dti_rankings AS
 SELECT {_RANKING_COLUMNS},
-  r.value AS rank, g.total AS total, r.documents AS rank_documents, g.n_values AS rank_values,
-  s.value AS score, s.scale AS scale, s.documents AS score_documents, sg.n_values AS score_values
-FROM fact_groups g
+  g.value AS rank, g.ranking AS total, g.documents AS rank_documents, g.answers AS rank_values,
+  g.status AS rank_status,
+  s.value AS score, s.scale AS scale, s.documents AS score_documents, s.answers AS score_values,
+  s.status AS score_status, g.url AS url, g.evidence AS evidence
+FROM figures g
 JOIN metrics m ON m.id = g.metric AND m.vocabulary = 1
-LEFT JOIN fact_claims r ON r.key = (SELECT c.key FROM fact_claims c WHERE c.group_key = g.key
-                                    ORDER BY c.documents DESC, c.value LIMIT 1)
-LEFT JOIN fact_groups sg ON sg.base_key = g.base_key AND sg.kind = 'score'
-LEFT JOIN fact_claims s ON s.key = (SELECT c.key FROM fact_claims c WHERE c.group_key = sg.key
-                                    ORDER BY c.documents DESC, c.value DESC LIMIT 1)
+LEFT JOIN figures s ON s.subject = g.subject AND s.subject_type = g.subject_type AND s.province IS g.province
+  AND s.metric = g.metric AND s.year IS g.year AND s.kind = 'score' AND s.is_target = 0
 WHERE g.kind = 'rank' AND g.is_target = 0
 UNION ALL
 SELECT {_RANKING_COLUMNS},
-  NULL, NULL, NULL, NULL,
-  s.value, s.scale, s.documents, g.n_values
-FROM fact_groups g
+  NULL, NULL, NULL, NULL, NULL,
+  g.value, g.scale, g.documents, g.answers, g.status, g.url, g.evidence
+FROM figures g
 JOIN metrics m ON m.id = g.metric AND m.vocabulary = 1
-LEFT JOIN fact_claims s ON s.key = (SELECT c.key FROM fact_claims c WHERE c.group_key = g.key
-                                    ORDER BY c.documents DESC, c.value DESC LIMIT 1)
 WHERE g.kind = 'score' AND g.is_target = 0
-  AND NOT EXISTS (SELECT 1 FROM fact_groups x WHERE x.base_key = g.base_key AND x.kind = 'rank')""",
+  AND NOT EXISTS (SELECT 1 FROM figures x WHERE x.subject = g.subject AND x.subject_type = g.subject_type
+    AND x.province IS g.province AND x.metric = g.metric AND x.year IS g.year AND x.kind = 'rank'
+    AND x.is_target = 0)""",
+
+    # Every fact beside its document, for reading: integers shown as integers.
+    "facts_sourced": """CREATE VIEW facts_sourced AS
+SELECT f.subject, f.subject_type, f.province, f.metric, f.year, f.kind,
+  CASE WHEN f.value = CAST(f.value AS INTEGER) THEN CAST(f.value AS INTEGER) ELSE f.value END AS value,
+  CAST(f.total AS INTEGER) AS total, f.scale, f.unit, f.qualifier, f.is_target, f.evidence,
+  d.title, d.outlet, substr(d.published, 1, 10) AS published, d.url, f.id AS fact_id, f.document_id
+FROM facts f JOIN documents d ON d.id = f.document_id""",
 
     "indicators": f"""CREATE VIEW indicators AS
 SELECT f.id AS fact_id, f.subject, f.subject_type, f.province, f.metric, f.metric_phrase, f.year,
