@@ -391,6 +391,11 @@ class Resolver:
             return stated, "stated"
         if c.kind == "count":
             return frames.count_total(v, c), "stated"
+        # 'Gia Lai (cũ) tăng bốn bậc nhưng vẫn chỉ đứng thứ 59': a province as it was before the merger
+        # is ranked among the 63
+        named = [k for k in v.subjects if k < c.tok and v.toks[k].ref.type == "province"]
+        if named and any(t.text.lower() == "cũ" for t in v.toks[named[-1] + 1:named[-1] + 3]):
+            return 63.0, "old_province"
         frame = frames.sentence_frame(v)
         if frame:
             return frame, "frame"
