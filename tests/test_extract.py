@@ -235,3 +235,9 @@ def test_a_province_marked_old_is_ranked_among_the_63():
                "chỉ đứng thứ 59.", title="Tây Nguyên và DTI 2024")
     assert has(fs, subject="Gia Lai", kind="rank", value=59, total=63)
     assert has(fs, subject="Gia Lai", kind="rank", value=20, total=34)
+
+
+def test_a_figure_compared_with_is_of_the_year_it_names():
+    fs = facts("Trong 9 tháng đầu năm 2024, tỷ lệ hồ sơ trực tuyến toàn trình đạt 42,1%, tăng so với mức 38,3% "
+               "của cùng kỳ năm 2023.", title="Chuyển đổi số cả nước 9 tháng năm 2024")
+    assert has(fs, kind="percent", value=42.1, year=2024) and has(fs, kind="percent", value=38.3, year=2023)

@@ -262,6 +262,11 @@ class Resolver:
         described = phrases.year_described(v, c.tok)
         if described:
             return described, "apposition"
+        # 'tăng so với mức 38,3% của cùng kỳ năm 2023': the figure compared with is of the year it names
+        if any(t.has("compare") or t.text.lower().startswith("so với") for t in v.toks[max(0, c.span[0] - 3):c.span[0]]):
+            of = next((y for y in v.years if c.tok < y.tok <= c.tok + 6), None)
+            if of is not None:
+                return of.year, "compared"
         if c.notes.get("pending") and self.state.pending is not None and self.state.pending.year:
             return self.state.pending.year, "list_heading"
         if target:
