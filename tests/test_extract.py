@@ -228,3 +228,16 @@ def test_tinh_refers_back_to_a_province_not_to_a_city_named_before():
 def test_a_statement_about_the_province_is_no_list_heading():
     fs = facts("Tỉnh phấn đấu năm 2025 lọt vào top 5 cả nước về DTI.", title="Chuyển đổi số Thanh Hóa")
     assert has(fs, subject="Thanh Hóa", kind="top_n", value=5, year=2025, is_target=True)
+
+
+def test_a_province_marked_old_is_ranked_among_the_63():
+    fs = facts("Trong bảng xếp hạng 34 tỉnh năm 2024, Gia Lai đứng thứ 20. Gia Lai (cũ) tăng bốn bậc nhưng vẫn "
+               "chỉ đứng thứ 59.", title="Tây Nguyên và DTI 2024")
+    assert has(fs, subject="Gia Lai", kind="rank", value=59, total=63)
+    assert has(fs, subject="Gia Lai", kind="rank", value=20, total=34)
+
+
+def test_a_figure_compared_with_is_of_the_year_it_names():
+    fs = facts("Trong 9 tháng đầu năm 2024, tỷ lệ hồ sơ trực tuyến toàn trình đạt 42,1%, tăng so với mức 38,3% "
+               "của cùng kỳ năm 2023.", title="Chuyển đổi số cả nước 9 tháng năm 2024")
+    assert has(fs, kind="percent", value=42.1, year=2024) and has(fs, kind="percent", value=38.3, year=2023)

@@ -262,6 +262,11 @@ class Resolver:
         described = phrases.year_described(v, c.tok)
         if described:
             return described, "apposition"
+        # 'tăng so với mức 38,3% của cùng kỳ năm 2023': the figure compared with is of the year it names
+        if any(t.has("compare") or t.text.lower().startswith("so với") for t in v.toks[max(0, c.span[0] - 3):c.span[0]]):
+            of = next((y for y in v.years if c.tok < y.tok <= c.tok + 6), None)
+            if of is not None:
+                return of.year, "compared"
         if c.notes.get("pending") and self.state.pending is not None and self.state.pending.year:
             return self.state.pending.year, "list_heading"
         if target:
@@ -391,6 +396,11 @@ class Resolver:
             return stated, "stated"
         if c.kind == "count":
             return frames.count_total(v, c), "stated"
+        # 'Gia Lai (cũ) tăng bốn bậc nhưng vẫn chỉ đứng thứ 59': a province as it was before the merger
+        # is ranked among the 63
+        named = [k for k in v.subjects if k < c.tok and v.toks[k].ref.type == "province"]
+        if named and any(t.text.lower() == "cũ" for t in v.toks[named[-1] + 1:named[-1] + 3]):
+            return 63.0, "old_province"
         frame = frames.sentence_frame(v)
         if frame:
             return frame, "frame"

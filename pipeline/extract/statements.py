@@ -33,9 +33,9 @@ def from_to(tagged: Tagged, state, c) -> list[Candidate]:
             if b is None:
                 continue
             fb, eb = b
-            prev = _cand(c, "rank", fa.value, fa.i, (t.i, eb), claims=frozenset({fa.i}))
+            prev = _cand(c, "rank", fa.value, fa.i, (t.i, eb), claims=frozenset({fa.i}), total=fa.value2)
             prev.notes["previous"] = True
-            now = _cand(c, "rank", fb.value, fb.i, (t.i, eb), claims=frozenset({fb.i}))
+            now = _cand(c, "rank", fb.value, fb.i, (t.i, eb), claims=frozenset({fb.i}), total=fb.value2)
             # 'từ vị trí thứ 17 năm 2023 vươn lên thứ 8': the year names the place before; now is the next
             year_of_before = next((x for x in toks[ea:k] if x.has("YEAR") and x.value), None)
             if year_of_before is not None:
