@@ -24,9 +24,9 @@ from pipeline.research.export import FIELD_DESCRIPTIONS, LICENSE
 
 FACETS = ["subject", "metric", "year", "kind"]
 SETTINGS = {
-    # Datasette's default is 1 s. At a million facts (make bench) every canned query but two answers
-    # its page within 1 s; audit_conflicts (~2 s) and audit_reference (~4 s) compare every fact,
-    # so the limit is 5 s, enough for those and short enough to stop a runaway query (README).
+    # Datasette's default is 1 s. At a million facts (make bench), with the audit SQL before the
+    # audit_findings table, audit_conflicts, audit_reference and audit_same_rank needed 1-2.5 s,
+    # so the limit is 5 s: enough for those, short enough to stop a runaway query (README).
     "sql_time_limit_ms": "5000",
     "facet_time_limit_ms": "500",
     "default_page_size": "50",
