@@ -40,8 +40,10 @@ def test_the_readme_example_commands_run(tmp_path):
             if not SHARED.exists():
                 continue          # the shared seeds are not part of the project
             command = command.replace("../shared", str(SHARED))
+        # the README's /tmp/ paths first: the interpreter itself may live under /tmp (a fresh clone)
+        command = command.replace("/tmp/", f"{tmp_path}/")
         command = re.sub(r"(?<![\w/])\.venv/bin/", f"{venv_bin}/", command)
-        command = command.replace("python -m", f"{sys.executable} -m").replace("/tmp/", f"{tmp_path}/")
+        command = command.replace("python -m", f"{sys.executable} -m")
         r = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True,
                            timeout=600)
         assert r.returncode == 0, (command, r.stdout[-2000:], r.stderr[-2000:])
