@@ -7,16 +7,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from pipeline.research import serve
 
 from tests.demo_db import demo_database
-from tests.test_serve import CHROMIUM, CHROMIUM_ARGS, wait_until_up
+from tests.test_serve import CHROMIUM, CHROMIUM_ARGS, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = Path(os.environ.get("DTI_SCREENSHOTS", ROOT / "extracted" / "screenshots"))
@@ -30,17 +27,8 @@ pytestmark = [pytest.mark.slow,
 def site(tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "dti.sqlite"
     shutil.copy(demo_database(), db)        # serve records the audit's findings: a copy of its own
-    port = serve.free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(base + "/dti.json", proc)
+    with serving(db) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

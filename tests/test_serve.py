@@ -6,6 +6,7 @@ save a screenshot.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -152,8 +153,9 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
-@pytest.fixture
-def served(db_path, tmp_path):
+@contextlib.contextmanager
+def serving(db_path):
+    """`python -m pipeline serve` on a free port of 127.0.0.1, up; its base URL."""
     port = serve.free_port()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--db", str(db_path), "--port", str(port)],
@@ -165,6 +167,12 @@ def served(db_path, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture
+def served(db_path, tmp_path):
+    with serving(db_path) as base:
+        yield base
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make system-deps)")
