@@ -130,6 +130,17 @@ _MULT_RE = re.compile(r"\s+(nghìn|ngàn|triệu|tỷ|tỉ|thousand|million|bill
 _PERCENT_RE = re.compile(r"\s?(%|phần\s+trăm)")
 
 
+def apply_multipliers(text: str, end: int, value: float, rx: re.Pattern = _MULT_RE) -> tuple[float, int]:
+    """The multipliers written after a number that ends at `end`, compounded ('2,5 nghìn triệu',
+    '1,5 triệu tỷ'): the value and where the figure now ends. `rx` reads one multiplier."""
+    m = rx.match(text, end)
+    while m:
+        value *= MULTIPLIERS[m.group(1).lower()]
+        end = m.end()
+        m = rx.match(text, end)
+    return value, end
+
+
 def qualifier_before(text: str, pos: int) -> tuple[str, Optional[int]]:
     """The qualifier written just before position `pos`, and where it starts."""
     window = text[max(0, pos - 24):pos]
@@ -160,11 +171,7 @@ def find_numbers(text: str, english: bool = False) -> list[NumberMention]:
         if value is None:
             continue
         end = m.end()
-        mult = _MULT_RE.match(text, end)
-        while mult:       # '2,5 nghìn triệu', '1,5 triệu tỷ': the multipliers compound
-            value *= MULTIPLIERS[mult.group(1).lower()]
-            end = mult.end()
-            mult = _MULT_RE.match(text, end)
+        value, end = apply_multipliers(text, end, value)
         pct = _PERCENT_RE.match(text, end)
         is_percent = bool(pct)
         if pct:

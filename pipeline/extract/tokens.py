@@ -26,7 +26,7 @@ from typing import Any, Optional
 from pipeline.extract import lexicon
 from pipeline.extract.gazetteer import SubjectMention, find_subjects
 from pipeline.extract.metrics import find_metrics
-from pipeline.extract.numbers import MULTIPLIERS, parse_number, qualifier_before
+from pipeline.extract.numbers import apply_multipliers, parse_number, qualifier_before
 
 NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
                 "tám": 8, "chín": 9, "mười": 10, "nhất": 1, "nhì": 2}
@@ -282,12 +282,11 @@ def scan_figures(text: str, english: bool = False) -> list[_Span]:
                 and not _PCT_RE.match(text, end):
             claim(m.start(), end, {"YEAR"}, value=value)
             continue
-        mult = _MULT_RE.match(text, end)
-        while mult:       # '2,5 nghìn triệu', '1,5 triệu tỷ': the multipliers compound
-            value *= MULTIPLIERS[mult.group(1).lower()]
-            end = mult.end()
+        value, after = apply_multipliers(text, end, value, _MULT_RE)
+        mult = after != end
+        if mult:
             tags.add("mult")
-            mult = _MULT_RE.match(text, end)
+        end = after
         pct = _PCT_RE.match(text, end)
         if pct:
             end = pct.end()
