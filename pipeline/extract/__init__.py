@@ -42,8 +42,8 @@ def _version() -> str:
 EXTRACTOR_VERSION = _version()
 
 # A sentence can state a figure only if it holds a digit or a word of rank or number.
-FIGURE_HINT = re.compile(r"\d|đầu|nhất|nhì|cuối|thứ|top|tốp|nhóm|bậc|hạng|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|"
-                         r"mười|No\.|#|xếp|đứng|vị\s+trí|tiếp|sau|kế|lượt|giữ\s+nguyên", re.I)
+FIGURE_HINT = re.compile(r"\d|No\.|#|(?<!\w)(?:đầu|nhất|nhì|cuối|thứ|top|tốp|nhóm|bậc|hạng|một|hai|ba|bốn|năm|sáu|"
+                         r"bảy|bẩy|tám|chín|mười|xếp|đứng|vị\s+trí|tiếp|sau|kế|lượt|giữ\s+nguyên)(?!\w)", re.I)
 
 
 def _sentence_year(view: SentenceView) -> tuple[Optional[int], bool]:
