@@ -65,3 +65,30 @@ def fold(text: str) -> str:
     text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
     text = re.sub(r"[\s.,\-–—_/()]+", " ", text)
     return text.strip()
+
+
+def phrase_alternation(phrases, space: str = r"\s+", special: dict[str, str] | None = None) -> str:
+    """A regex matching any of `phrases` (a space in one matches `space`, a character of `special`
+    its regex), as a trie rather than a
+    flat alternation: each position branches on its next character instead of trying every
+    phrase in turn. Where phrases share a start the longest is tried first and a shorter one on
+    backtracking, as a flat alternation sorted longest first does."""
+    special = special or {}
+    trie: dict = {}
+    for p in filter(None, phrases):
+        node = trie
+        for ch in p:
+            node = node.setdefault(ch, {})
+        node[""] = {}                      # a phrase ends here
+
+    def emit(node: dict) -> str:
+        branches = [(space if ch == " " else special[ch] if ch in special else re.escape(ch)) + emit(child)
+                    for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return body
+        return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
+
+    return emit(trie)

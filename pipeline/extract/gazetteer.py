@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Optional
 
-from pipeline.textnorm import fold
+from pipeline.textnorm import fold, phrase_alternation
 
 # Latin capitals including every precomposed Vietnamese capital (the À..Ỹ range mixes cases,
 # so the class is built from the characters themselves).
@@ -110,8 +110,7 @@ def province_aliases() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def province_regex() -> re.Pattern:
-    names = sorted(province_aliases(), key=len, reverse=True)
-    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    alt = phrase_alternation(province_aliases())
     return re.compile(rf"(?<![\w.])(?:(?P<prefix>{PROVINCE_PREFIX})\s+)?(?P<name>{alt})(?![\w])")
 
 
@@ -281,13 +280,13 @@ def _body_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, tuple[str, str]]
             for form in [entry["name"]] + list(entry.get("aliases") or []):
                 for v in tone_variants(form):
                     forms[v] = (entry["name"], kind)
-    names = sorted((f for f in forms if any(c.islower() for c in f.split(" ", 1)[-1]) and len(f) > 8),
-                   key=len, reverse=True)
-    abbrevs = sorted((f for f in forms if f not in names), key=len, reverse=True)
+    names = {f for f in forms if any(c.islower() for c in f.split(" ", 1)[-1]) and len(f) > 8}
+    abbrevs = {f for f in forms if f not in names}
 
-    def alt(items):
-        return "|".join(re.escape(x).replace(r",\ ", ",").replace(r"\ \-\ ", ",").replace(",", r"\s*[,\-–]\s*")
-                        .replace(r"\ ", r"\s+") for x in items)
+    def alt(items):      # ', ' and ' - ' between a name's parts are one joint, written either way
+        return phrase_alternation({x.replace(", ", ",").replace(" - ", ",") for x in items},
+                                  special={",": r"\s*[,\-–]\s*"})
+    names = {n.lower() for n in names}        # matched case-insensitively
     by_key = {_body_key(k): v for k, v in forms.items()}
     return (re.compile(rf"(?<![\w&])(?:{alt(names)})(?![\w&])", re.I),
             re.compile(rf"(?<![\w&])(?:{alt(abbrevs)})(?![\w&])"), by_key)

@@ -42,8 +42,13 @@ def known(ident: str) -> bool:
     return any(base == e[0] for e in vocabulary())
 
 
+@functools.lru_cache(maxsize=None)
+def _term_re(term: str) -> re.Pattern:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])")
+
+
 def _has(folded: str, term: str) -> bool:
-    return re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", folded) is not None
+    return term in folded and _term_re(term).search(folded) is not None
 
 
 def identify(phrase: str, suffix: str = "") -> str:

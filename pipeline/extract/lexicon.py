@@ -1,4 +1,4 @@
-"""The word classes of lexicon.yaml: loaded once, checked on load, matched as one regex.
+"""The word classes of lexicon.yaml: loaded once, checked on load, matched as one regex (a trie of the phrases).
 
 A phrase matches whole words, case-insensitively, with either tone placement and any run of
 spaces; where phrases overlap at one position the longest wins and carries all its classes.
@@ -13,6 +13,7 @@ from importlib import resources
 import yaml
 
 from pipeline.extract.gazetteer import tone_variants
+from pipeline.textnorm import phrase_alternation
 
 
 class LexiconError(ValueError):
@@ -66,9 +67,7 @@ def _compiled() -> tuple[re.Pattern, dict[str, frozenset[str]]]:
         for p in phrases:
             for v in tone_variants(p):
                 by_phrase.setdefault(_key(v), set()).add(name)
-    ordered = sorted(by_phrase, key=len, reverse=True)
-    alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
-    rx = re.compile(rf"(?<![\w&])(?:{alt})(?![\w&])", re.IGNORECASE)
+    rx = re.compile(rf"(?<![\w&])(?:{phrase_alternation(by_phrase)})(?![\w&])", re.IGNORECASE)
     return rx, {p: frozenset(c) for p, c in by_phrase.items()}
 
 

@@ -110,8 +110,8 @@ def _leading_word(rx: re.Pattern) -> Optional[str]:
     word = []
     while items:
         op, arg = items[0]
-        if op is c.AT and not word:
-            items = items[1:]
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT) and not word:
+            items = items[1:]       # anchors and lookarounds consume nothing: the word still begins the match
         elif op is c.SUBPATTERN and not word:
             items = list(arg[-1]) + items[1:]       # '(?i:…)', '(…)': look inside
         elif op is c.LITERAL:
@@ -120,7 +120,7 @@ def _leading_word(rx: re.Pattern) -> Optional[str]:
         else:
             break
     text = "".join(word).lower()
-    return text if len(text) >= 3 and text.isalpha() else None
+    return text if len(text) >= 2 and text.isalpha() else None
 
 
 @functools.lru_cache(maxsize=1)

@@ -224,11 +224,14 @@ def _question_rows(conn, subject: str, metric: str, year: Optional[int]) -> list
 
 def _doc_sizes(conn, rows: list[dict[str, Any]], metric: str, year: Optional[int]) -> dict[tuple, set]:
     out: dict[tuple, set] = defaultdict(set)
-    for doc in {r["document_id"] for r in rows if r["kind"] in POSITION_KINDS and not r["total"]}:
-        for stype, total in conn.execute(
-                """SELECT DISTINCT subject_type, total FROM facts WHERE document_id = ? AND metric = ?
-                   AND year IS ? AND kind IN ('rank', 'top_n', 'bottom_n') AND total IS NOT NULL""",
-                [doc, metric, year]):
+    docs = sorted({r["document_id"] for r in rows if r["kind"] in POSITION_KINDS and not r["total"]})
+    for n in range(0, len(docs), 500):
+        chunk = docs[n:n + 500]
+        # '+metric', '+year': looked up by document, never by scanning the metric's every fact
+        for doc, stype, total in conn.execute(
+                f"""SELECT DISTINCT document_id, subject_type, total FROM facts
+                    WHERE document_id IN ({', '.join('?' * len(chunk))}) AND +metric = ? AND +year IS ?
+                    AND kind IN ('rank', 'top_n', 'bottom_n') AND total IS NOT NULL""", [*chunk, metric, year]):
             out[(doc, stype)].add(total)
     return out
 
