@@ -128,15 +128,37 @@ def _gated_rules() -> list[tuple[str, bool, re.Pattern, Optional[str]]]:
     return [(mid, vocab, rx, _leading_word(rx)) for mid, vocab, rx in _rules()]
 
 
+def _matches(rx: re.Pattern, word: Optional[str], text: str, lower: str, starts: dict[str, list[int]]):
+    """rx.finditer(text), tried only where the rule's leading word occurs: a scan of the text per
+    rule is what made a long text slow."""
+    if word is None or len(lower) != len(text):       # lower() kept every offset, or scan it all
+        yield from rx.finditer(text)
+        return
+    if word not in starts:
+        at, pos = [], lower.find(word)
+        while pos >= 0:
+            at.append(pos)
+            pos = lower.find(word, pos + 1)
+        starts[word] = at
+    end = 0
+    for pos in starts[word]:
+        if pos >= end:
+            m = rx.match(text, pos)
+            if m is not None and m.end() > m.start():
+                end = m.end()
+                yield m
+
+
 def find_metrics(text: str) -> list[MetricMention]:
     """Non-overlapping metric mentions, left to right; earlier rules win overlaps, and a named
     index outside the vocabulary gets the indicator id of its name."""
     found: list[MetricMention] = []
     lower = text.lower()
+    starts: dict[str, list[int]] = {}
     for mid, vocab, rx, word in _gated_rules():
         if word is not None and word not in lower:
             continue
-        for m in rx.finditer(text):
+        for m in _matches(rx, word, text, lower, starts):
             if any(not (m.end() <= f.start or m.start() >= f.end) for f in found):
                 continue
             found.append(MetricMention(m.start(), m.end(), mid, text[m.start():m.end()], vocab))
