@@ -98,15 +98,12 @@ def css_selector(selector: str):
 def remove_elements(tree, selectors: list[str]) -> list[str]:
     """Remove every element matching one of the CSS selectors, keeping tail text; returns the
     selectors that are not valid CSS (reported, never fatal)."""
-    bad = []
-    for selector in selectors:
-        matcher = css_selector(selector)
-        if matcher is None:
-            bad.append(selector)
-            continue
-        for el in matcher(tree):
-            if el.getparent() is not None and el.tag not in ("html", "body"):
-                el.drop_tree()
+    bad = [s for s in selectors if css_selector(s) is None]
+    good = [s for s in selectors if s not in bad]
+    matcher = css_selector(", ".join(good)) if good else None     # one pass over the page for them all
+    for el in matcher(tree) if matcher is not None else []:
+        if el.getparent() is not None and el.tag not in ("html", "body"):
+            el.drop_tree()
     return bad
 
 
