@@ -88,6 +88,36 @@ def test_every_writer_keeps_figures_right(tmp_path):
         "SELECT count(*) FROM figures WHERE subject = 'Thanh Hóa'").fetchone()[0] == 0
 
 
+def _figures(db):
+    return rows(db, "SELECT * FROM figures ORDER BY key")
+
+
+def test_bulk_writes_end_with_the_figures_one_at_a_time_gives(tmp_path, monkeypatch):
+    from pipeline.store import figures
+    monkeypatch.setattr(figures, "DEFER_EVERY", 3)
+    one_by_one = db_samples.build(tmp_path / "a.sqlite")
+    bulk = store.connect(tmp_path / "b.sqlite")
+    with store.bulk_writes(bulk):
+        for n, d in enumerate(db_samples.DOCS):
+            db_samples.save(bulk, d)
+            dirty = bulk.execute("SELECT count(*) FROM figures_dirty").fetchone()[0]
+            # every third document recomputes what the ones before it left dirty
+            assert (dirty == 0) == ((n + 1) % 3 == 0), (n, dirty)
+    assert bulk.execute("SELECT count(*) FROM figures_dirty").fetchone()[0] == 0
+    assert _figures(bulk) == _figures(one_by_one) and _figures(bulk)
+
+
+def test_bulk_writes_cut_short_leave_their_questions_to_the_next_opening(tmp_path):
+    path = tmp_path / "b.sqlite"
+    db = store.connect(path)
+    with pytest.raises(KeyboardInterrupt), store.bulk_writes(db):
+        db_samples.save(db, db_samples.DOCS[0])
+        raise KeyboardInterrupt
+    assert db.execute("SELECT count(*) FROM figures").fetchone()[0] == 0       # the facts are stored, not yet summed
+    assert db.execute("SELECT count(*) FROM facts").fetchone()[0] > 0
+    assert store.connect(path).execute("SELECT count(*) FROM figures").fetchone()[0] > 0
+
+
 # --- the demo database: what the README promises ---------------------------------------------
 
 @pytest.mark.slow

@@ -104,6 +104,7 @@ class _Run:
             with store.transaction(self.db):
                 store.record_sources(self.db, self.sources)
             self.before = _counts(self.db)
+            self.bulk = store.bulk_writes(self.db).__enter__()
         except BaseException:
             self.lock.__exit__(None, None, None)
             raise
@@ -111,6 +112,7 @@ class _Run:
 
     def __exit__(self, *exc):
         try:
+            self.bulk.__exit__(*exc)
             after = _counts(self.db)
             self.report.documents, self.report.revisions, self.report.facts = (
                 a - b for a, b in zip(after, self.before))

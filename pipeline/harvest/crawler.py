@@ -73,7 +73,8 @@ class Crawler:
                                       per_source={s.name: SourceStats() for s in self.sources})
         self._push(self.frontier.seed(self.sources, self.settings.revalidate_days))
         try:
-            self._work()
+            with store.bulk_writes(db):
+                self._work()
         except KeyboardInterrupt:
             self.summary.interrupted = True
             self.scheduler.stop()

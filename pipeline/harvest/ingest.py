@@ -40,10 +40,11 @@ def ingest_paths(paths: list[Path], db_path: str, url: Optional[str] = None,
             wanted.append(path)
     engine = local_engine(jobs if len(wanted) > 1 else 1)
     try:
-        for path, processed, error in engine.map_ordered(_read, wanted, url):
-            if error is not None:   # _read turns every bad file into a document; this is a bug
-                raise error
-            _store(db, report, path, processed)
+        with store.bulk_writes(db):
+            for path, processed, error in engine.map_ordered(_read, wanted, url):
+                if error is not None:   # _read turns every bad file into a document; this is a bug
+                    raise error
+                _store(db, report, path, processed)
     finally:
         engine.close()
         db.conn.close()

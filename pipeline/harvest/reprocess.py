@@ -74,17 +74,18 @@ def _reprocess(db, root: Path, names, progress, stream, jobs) -> ReprocessReport
                       f"FROM documents WHERE {where} ORDER BY id", params)
     engine = local_engine(jobs)
     try:
-        for row, outcome, error in engine.map_ordered(_read_back, _archived(rows, report), str(root), configs):
-            if error is not None:       # _read_back names every fault it knows; this one is a bug
-                raise error
-            if isinstance(outcome, str):
-                report.problems.append(outcome)
-                continue
-            n = process.write(db, outcome)
-            report.documents += 1
-            report.facts += n
-            if progress:
-                stream.write(f"{outcome.document.status} {n} facts {row[0]}\n")
+        with store.bulk_writes(db):
+            for row, outcome, error in engine.map_ordered(_read_back, _archived(rows, report), str(root), configs):
+                if error is not None:       # _read_back names every fault it knows; this one is a bug
+                    raise error
+                if isinstance(outcome, str):
+                    report.problems.append(outcome)
+                    continue
+                n = process.write(db, outcome)
+                report.documents += 1
+                report.facts += n
+                if progress:
+                    stream.write(f"{outcome.document.status} {n} facts {row[0]}\n")
     finally:
         engine.close()
     return report

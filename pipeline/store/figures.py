@@ -7,8 +7,12 @@ the imported official value (which then decides), a status, and the best source'
 
 Triggers (migration 6) only note which (subject, metric, year) changed in `figures_dirty`;
 `refresh` recomputes those questions inside the writer's transaction, just before it commits
-(`commit` below, used by every writer of the store), so the table is never seen stale. A
-hand-made INSERT is picked up the next time the store is opened.
+(`commit` below, used by every writer of the store), so the table is never seen stale. A bulk
+writer (ingest, reprocess, harvest, backfill) writes `with deferred(db):` instead: each document
+still commits its facts and its dirty questions together, and the questions are recomputed
+once every DEFER_EVERY documents and at the end, so a question a thousand documents state is
+recomputed a few times, not a thousand; meanwhile a reader sees the figures of the last refresh.
+What a crash leaves dirty, or a hand-made INSERT, is picked up the next time the store is opened.
 """
 from __future__ import annotations
 
@@ -255,11 +259,39 @@ def refresh(conn) -> int:
     return len(dirty)
 
 
+DEFER_EVERY = 200
+_deferred: dict[int, int] = {}       # id of a connection writing in bulk → its commits since the last refresh
+
+
 def commit(conn) -> None:
-    """Refresh the figures this transaction touched, then commit: one unit of work."""
+    """Refresh the figures this transaction touched, then commit: one unit of work (inside
+    `deferred`, every DEFER_EVERY-th commit refreshes what the ones before it left dirty)."""
+    if id(conn) in _deferred:
+        _deferred[id(conn)] += 1
+        if _deferred[id(conn)] < DEFER_EVERY:
+            conn.execute("COMMIT")
+            return
+        _deferred[id(conn)] = 0
     if _has_figures(conn):
         refresh(conn)
     conn.execute("COMMIT")
+
+
+class deferred:
+    """`with deferred(db):` many documents written, their figures recomputed in bulk (above)."""
+
+    def __init__(self, db):
+        self.conn = db.conn
+
+    def __enter__(self):
+        _deferred[id(self.conn)] = 0
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        _deferred.pop(id(self.conn), None)
+        if exc_type is None:
+            refresh_pending(self.conn)      # after a failure the next opening does it
+        return False
 
 
 def _has_figures(conn) -> bool:
