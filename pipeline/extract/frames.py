@@ -132,19 +132,23 @@ def sentence_frame(v: SentenceView) -> Optional[float]:
     """A ranking size the sentence frames its ranks with: 'bảng xếp hạng 34 tỉnh', 'sau sáp nhập'."""
     toks = v.toks
     for k, t in enumerate(toks):
+        tags, low = t.tags, t.text.lower()
         # 'bảng xếp hạng 34 tỉnh', 'trong 63 tỉnh', 'xếp cuối bảng 63 tỉnh, thành phố'
-        if t.has("ranking_frame") or t.text.lower() in ("bảng", "trong", "giữa") or t.text.lower().endswith(" bảng"):
+        if "ranking_frame" in tags or low in ("bảng", "trong", "giữa") or low.endswith(" bảng"):
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             if nxt is not None and nxt.text.lower() == "của" and k + 2 < len(toks):
                 k, nxt = k + 1, toks[k + 2]
             if nxt is not None and nxt.has("NUM") and nxt.has("int") and nxt.value in (34, 63) and k + 2 < len(toks) \
                     and toks[k + 2].has("group_noun"):
                 return nxt.value
-        if t.has("merger_after") and t.text.lower() != "mới":
+        if "merger_after" in tags and low != "mới":
             return 34.0
-        if t.has("merger_before") and t.text.lower() != "cũ":
+        if "merger_before" in tags and low != "cũ":
             return 63.0
     return None
+
+
+_GROUP_SIZES = frozenset({"FRAC", "ORD", "NUM"})
 
 
 def group_frames(v: SentenceView) -> list[tuple[float, Optional[str], str]]:
@@ -154,6 +158,8 @@ def group_frames(v: SentenceView) -> list[tuple[float, Optional[str], str]]:
     toks = v.toks
     out: list[tuple[float, Optional[str], str]] = []
     for k, t in enumerate(toks[:-1]):
+        if t.tags.isdisjoint(_GROUP_SIZES):
+            continue          # only a place or a number sizes a group
         # 'Bộ Tài chính xếp thứ 2/17 bộ, ngành có cung cấp dịch vụ công': a place out of a named
         # group of ministries or agencies sizes that group for the ranks that follow
         ranked = t.has("ORD") or (k > 0 and toks[k - 1].has("rank_verb", "rank_noun", "rank_verb_noun"))

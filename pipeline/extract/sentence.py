@@ -60,8 +60,9 @@ class SentenceView:
 
     def clause_start(self, i: int, stops=("semi", "colon", "period")) -> int:
         """First token of the clause holding token i (after the last stop before it)."""
+        toks = self.toks
         for k in range(i - 1, -1, -1):
-            if self.toks[k].has(*stops):
+            if not toks[k].tags.isdisjoint(stops):
                 return k + 1
         return 0
 

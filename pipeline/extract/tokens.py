@@ -27,6 +27,7 @@ from pipeline.extract import lexicon
 from pipeline.extract.gazetteer import SubjectMention, find_subjects
 from pipeline.extract.metrics import find_metrics
 from pipeline.extract.numbers import apply_multipliers, parse_number, qualifier_before
+from pipeline.textnorm import phrase_alternation
 
 NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
                 "tám": 8, "chín": 9, "mười": 10, "nhất": 1, "nhì": 2}
@@ -95,13 +96,15 @@ _CODE_RES = [
     re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+"),
     re.compile(r"[\w\-.]*\d[\w\-.]*\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?)\b", re.I),
     re.compile(r"(?<![\w/])\d+(?:[/-]\d+)*[/-](?:[A-ZĐ][\wĐđ&]*)(?:[/-][\wĐđ&]+)*"),   # 401/QĐ-UBND, 57-NQ/TW
-    re.compile(r"(?i:Đề\s+án|Nghị\s+quyết|Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|Công\s+văn|Thông\s+tư|Nghị\s+định|Luật|"
-               r"Chương\s+trình|Điều|Khoản|Mục|Phụ\s+lục|Chiến\s+dịch)\s+(?:số\s+)?\d[\d/.\-]*"),
+    re.compile(r"(?i:" + phrase_alternation(["đề án", "nghị quyết", "chỉ thị", "quyết định", "kế hoạch", "công văn",
+                                              "thông tư", "nghị định", "luật", "chương trình", "điều", "khoản", "mục",
+                                              "phụ lục", "chiến dịch"]) + r")\s+(?:số\s+)?\d[\d/.\-]*"),
     re.compile(r"(?<!\d)\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?(?!\d)(?:\s*(?:GMT|AM|PM|am|pm)(?:\s*\+\s*\d+)?)?"),
     re.compile(r"(?<![\d.,])(?:\+84|0)\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\d,])"),
     re.compile(r"(?<![\d/])24/7(?!\d)"),
     re.compile(r"(?<![\w.,])\d{7,}(?![\w.,])"),          # ids, image numbers
-    re.compile(r"(?i:lần|năm|kỳ|phiên|khóa|khoá|đợt|tập|số|quý)\s+(?:thứ\s+)?(?:[IVX]{1,4})(?![\w])"),
+    re.compile(r"(?i:" + phrase_alternation(["lần", "năm", "kỳ", "phiên", "khóa", "khoá", "đợt", "tập", "số", "quý"]) +
+               r")\s+(?:thứ\s+)?(?:[IVX]{1,4})(?![\w])"),
     re.compile(r"(?<![\w])(?i:chương\s+trình|chiến\s+dịch|cao\s+điểm)\s+\"?\d+\s+(?:ngày|đêm)[^\"]{0,12}\"?"),
     re.compile(r"(?<![\w])\d+\s+(?:ngày|đêm),\s+(?:ngày|đêm)"),
     re.compile(r"(?i)(?<![\w])(?:4\.0|[345]G\b(?!\s*%)|IPv6|Covid-19|COVID-19|H5N1|top-down)"),
