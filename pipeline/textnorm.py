@@ -12,11 +12,16 @@ _PUNCT = {ord("\u2013"): "-", ord("\u2014"): "-", ord("\u2212"): "-", ord("\u201
           ord("\u201d"): '"', ord("\u2026"): "...", ord("\u00b4"): "'"}
 
 
+_TABLE = {**_INVISIBLE, **_SPACES, **_PUNCT}       # disjoint keys; no output is a key: one pass does all three
+_SPECIAL = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
+
+
 def normalize_text(text: str) -> str:
     """NFC; NBSP and other spaces to ' '; zero-width and soft hyphens removed; curly quotes and
     dashes to ASCII; runs of spaces folded; line endings to '\\n'; at most one blank line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_INVISIBLE).translate(_SPACES).translate(_PUNCT)
+    if _SPECIAL.search(text):      # translate() with a table is slow on non-ASCII text: only when needed
+        text = text.translate(_TABLE)
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"[ ]{2,}", " ", text)
     text = re.sub(r" *\n *", "\n", text)

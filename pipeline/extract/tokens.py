@@ -379,9 +379,13 @@ def tag_sentence(text: str, offset: int, paragraph: int, province: Optional[str]
     for s in number_words(text, claimed):
         add(s)
     for m in _WORD_RE.finditer(text):
+        a, b = m.span()
+        if not claimed.free(a, b):
+            continue            # most words are inside a figure, a name or a phrase read above
         tok = m.group()
-        tags = {"PUNCT", _PUNCT_TAGS[tok]} if tok in _PUNCT_TAGS else ({"PUNCT"} if not tok[0].isalnum() else {"W"})
-        add(_Span(m.start(), m.end(), tags))
+        claimed.take(a, b)
+        spans.append(_Span(a, b, {"PUNCT", _PUNCT_TAGS[tok]} if tok in _PUNCT_TAGS else
+                           ({"PUNCT"} if not tok[0].isalnum() else {"W"})))
     spans.sort(key=lambda s: s.start)
     # 'mức độ 3, 4', 'cấp độ 2': numbers that name a level are part of a name, not figures
     for n, s in enumerate(spans):
