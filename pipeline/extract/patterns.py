@@ -177,5 +177,6 @@ def compile_pattern(source: str) -> Pattern:
         raise p.error("trailing text")
     if not body:
         raise PatternError(f"empty pattern {source!r}")
-    # a match starts at a token boundary: the start of the code or after a space
-    return Pattern(source, re.compile(r"(?:(?<= )|^)" + body), tuple(p.groups), p.needs)
+    # a match starts at a token boundary: the start of the code or after a space (one lookbehind
+    # of a class, cheaper at every position than '(?<= )|^')
+    return Pattern(source, re.compile(r"(?<![^ ])" + body), tuple(p.groups), p.needs)
