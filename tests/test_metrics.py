@@ -48,7 +48,13 @@ def test_a_rule_is_skipped_only_when_its_leading_word_is_absent():
     assert _leading_word(re.compile(r"\bPCI\b")) == "pci"
     assert _leading_word(re.compile(r"hoạt\s+động\s+kinh\s+tế\s+số", re.I)) == "hoạt"
     assert _leading_word(re.compile(r"(?i:digital\s+government)(?=\s+xếp)")) == "digital"
-    assert _leading_word(re.compile(r"(?<!động\s)Chính\s+quyền\s+số")) is None     # a lookbehind first
+    # a lookbehind consumes nothing: the word still begins every match, and is still looked behind
+    assert _leading_word(re.compile(r"(?<!động\s)Chính\s+quyền\s+số")) == "chính"
+    from pipeline.extract.metrics import _matches
+    rx = re.compile(r"(?<!động\s)Chính\s+quyền\s+số")
+    text = "Hoạt động Chính quyền số; Chính quyền số xếp thứ 3, Chính quyền số"
+    assert [m.span() for m in _matches(rx, "chính", text, text.lower(), {})] == \
+        [m.span() for m in rx.finditer(text)] == [(26, 40), (52, 66)]
     assert _leading_word(re.compile(r"EGDI|phát\s+triển")) is None                  # alternatives
 
 
