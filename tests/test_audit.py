@@ -5,7 +5,6 @@ import csv
 import io
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from pipeline import store

@@ -125,7 +125,7 @@ def test_first_harvest_follows_pagination_and_stores_every_document_once(srv, db
 
 
 def test_second_run_revalidates_with_etag_and_stops_at_known_listing(srv, db):
-    paths = build_site(srv, pages=3, per_page=3)
+    build_site(srv, pages=3, per_page=3)
     harvest(sf_for(source(srv)), [source(srv)], db)
     parsed = dict(rows(db, "SELECT url, parsed_at FROM documents"))
     summary = harvest(sf_for(source(srv)), [source(srv)], db)
@@ -198,14 +198,14 @@ def test_robots_disallow_is_obeyed(srv, db):
 
 
 def test_robots_404_allows_everything(srv, db):
-    paths = build_site(srv, pages=1, per_page=2)
+    build_site(srv, pages=1, per_page=2)
     del srv.routes["/robots.txt"]
     summary = harvest(sf_for(source(srv)), [source(srv)], db)
     assert summary.exit_code == 0 and rows(db, "SELECT count(*) FROM documents")[0][0] == 2
 
 
 def test_robots_503_skips_the_host_for_this_run_and_the_next_run_resumes(srv, db):
-    paths = build_site(srv, pages=1, per_page=2)
+    build_site(srv, pages=1, per_page=2)
     srv.route("/robots.txt", servers.statuses([503]))
     summary = harvest(sf_for(source(srv)), [source(srv)], db)
     # the only source failed: nothing was harvested, a failure (1), not a partial run (3)
@@ -326,7 +326,7 @@ def test_oversize_and_wrong_content_type(srv, db):
     srv.page(png, b"\x89PNG\r\n\x1a\n" + b"\0" * 100, content_type="image/png")
     srv.page(mislabeled, article("Gắn nhãn sai", body_of(4)), content_type="application/octet-stream")
     srv.page("/tin-tuc", listing([big, png, mislabeled]))
-    summary = harvest(sf_for(source(srv)), [source(srv)], db)
+    harvest(sf_for(source(srv)), [source(srv)], db)
     got = dict(rows(db, "SELECT url, status FROM documents"))
     assert got == {srv.url(big): "too_large", srv.url(png): "unparseable", srv.url(mislabeled): "ok"}
     detail = rows(db, "SELECT status_detail FROM documents WHERE url = ?", [srv.url(png)])[0][0]

@@ -8,7 +8,6 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from pipeline import store
 from pipeline.cli import cli
 from pipeline.errors import UsageError
 from pipeline.research.query import COLUMNS, FactQuery, query_facts

@@ -6,7 +6,6 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from pipeline import store
 from pipeline.research import search
 from pipeline.cli import cli
 from pipeline.errors import UsageError
