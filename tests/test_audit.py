@@ -305,3 +305,35 @@ def test_serve_audits_again_only_after_a_write(tmp_path):
     time.sleep(1.1)                        # instants are stored to the second
     import_reference(path, corpus.REFERENCE_CSV)
     assert stale(db)                       # an official table changes the reference rule's findings
+
+
+def test_clashing_rows_are_those_of_the_pairwise_walk_in_its_order():
+    """conflicts() decides once per pair of distinct statements; the rows and their order must be
+    what comparing every pair of rows (i < j) gives."""
+    import random
+    from pipeline.factcheck.audit import _clashing, _span
+    from pipeline.factcheck.figures import family, totals_compatible
+
+    def walk(rows):
+        out = []
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                if a["document_id"] == b["document_id"]:
+                    continue
+                if family(a["kind"]) == "position" and not totals_compatible(a.get("ranking"), b.get("ranking")):
+                    continue
+                sa, sb = _span(a), _span(b)
+                if sa and sb and not sa.meets(sb):
+                    out += [x for x in (a, b) if all(x is not y for y in out)]
+        return out
+
+    rng = random.Random(5)
+    for trial in range(300):
+        kind = rng.choice(["rank", "score", "percent"])
+        rows = [{"id": n, "document_id": rng.randint(1, 6), "kind": kind, "metric": "dti",
+                 "value": rng.choice([3, 4, 5]) if kind == "rank" else rng.choice([0.71, 0.7167, 0.65, 65.0]),
+                 "total": rng.choice([None, 34, 63]) if kind == "rank" else None,
+                 "ranking": rng.choice([None, 34, 63]) if kind == "rank" else None,
+                 "scale": None, "qualifier": rng.choice(["exact", "exact", "at_least"]), "evidence": "",
+                 "is_target": 0} for n in range(rng.randint(1, 14))]
+        assert [r["id"] for r in _clashing(rows)] == [r["id"] for r in walk(rows)], trial

@@ -14,6 +14,7 @@ agree, and rank 14 agrees with "top 15" but not with "top 5".
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -109,21 +110,47 @@ def conflicts(facts: list[dict[str, Any]]) -> list[Finding]:
             groups[(_skey(r), r["metric"], r["year"], family(r["kind"]))].append(r)
     out = []
     for rows in groups.values():
-        clashing: list[dict[str, Any]] = []
-        for i, a in enumerate(rows):
-            for b in rows[i + 1:]:
-                if a["document_id"] == b["document_id"]:
-                    continue
-                if family(a["kind"]) == "position" and not totals_compatible(a.get("ranking"), b.get("ranking")):
-                    continue
-                sa, sb = _span(a), _span(b)
-                if sa and sb and not sa.meets(sb):
-                    clashing += [x for x in (a, b) if x not in clashing]
+        clashing = _clashing(rows)
         if clashing:
             detail = "; ".join(f"{_figure(r)} in {_where(r)}" for r in clashing)
             out.append(_finding("conflict", "error", clashing,
                                 f"{len({r['document_id'] for r in clashing})} documents disagree: {detail}"))
     return out
+
+
+def _clashing(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of one question that some row of another document contradicts, in the order a
+    walk over every pair (i < j) meets them. The pairs are decided once per pair of distinct
+    statements (a span and, for positions, a ranking), not once per pair of rows: a question
+    stated by a thousand documents has a few distinct answers."""
+    position = family(rows[0]["kind"]) == "position"
+    members: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        span = _span(r)
+        if span is not None:
+            members[(span, r.get("ranking") if position else None)].append(i)
+    partners = {c: [members[d] for d in members if not c[0].meets(d[0])
+                    and (not position or totals_compatible(c[1], d[1]))] for c in members}
+
+    def first_other(x: int, lists: list[list[int]], before: bool) -> Optional[int]:
+        """The first index before (or after) x, in a partner statement, of another document."""
+        doc, best = rows[x]["document_id"], None
+        for indices in lists:
+            span = indices[:bisect.bisect_left(indices, x)] if before else indices[bisect.bisect_right(indices, x):]
+            j = next((j for j in span if rows[j]["document_id"] != doc), None)
+            if j is not None and (best is None or j < best):
+                best = j
+        return best
+
+    order = []
+    for c, indices in members.items():
+        for x in indices if partners[c] else []:
+            # x joins the walk first as the later row of the pair (i0, x), or as the earlier of (x, j1)
+            i0, j1 = first_other(x, partners[c], True), first_other(x, partners[c], False)
+            keys = ([(i0, x, 1)] if i0 is not None else []) + ([(x, j1, 0)] if j1 is not None else [])
+            if keys:
+                order.append((min(keys), x))
+    return [rows[x] for _, x in sorted(order)]
 
 
 def arithmetic(facts: list[dict[str, Any]]) -> list[Finding]:
