@@ -262,8 +262,9 @@ def targets(facts: list[dict[str, Any]]) -> list[Finding]:
     return out
 
 
-def _tie_shown(a: dict[str, Any], b: dict[str, Any], ref_ties: set) -> bool:
-    if (a["metric"], a["year"], a["value"], frozenset((_skey(a), _skey(b)))) in ref_ties:
+def _tie_shown(a: dict[str, Any], b: dict[str, Any], ref_ties: set, keys: tuple) -> bool:
+    """`keys`: the two rows' _skey, read once per row by the caller."""
+    if (a["metric"], a["year"], a["value"], frozenset(keys)) in ref_ties:
         return True
     if a["document_id"] == b["document_id"]:
         # One table lists both with this rank: a printed tie. Table rows are stored one a line
@@ -289,13 +290,19 @@ def same_rank(facts: list[dict[str, Any]], refs: list[dict[str, Any]]) -> list[F
             groups[(r["metric"], r["year"], stype, province, r["value"])].append(r)
     out = []
     for (metric, year, _, _, value), rows in groups.items():
-        pairs = [(a, b) for i, a in enumerate(rows) for b in rows[i + 1:]
-                 if _skey(a) != _skey(b) and totals_compatible(a.get("ranking"), b.get("ranking"))
-                 and not _tie_shown(a, b, ref_ties)]
-        if pairs:
-            involved = []
-            for a, b in pairs:
-                involved += [x for x in (a, b) if x not in involved]
+        keys = [_skey(r) for r in rows]          # once per row, not once per pair
+        involved: list[dict[str, Any]] = []
+        seen: set[int] = set()
+        for i, a in enumerate(rows):
+            for j in range(i + 1, len(rows)):
+                b = rows[j]
+                if keys[i] != keys[j] and totals_compatible(a.get("ranking"), b.get("ranking")) \
+                        and not _tie_shown(a, b, ref_ties, (keys[i], keys[j])):
+                    for n, x in ((i, a), (j, b)):       # in the order the pairs are met
+                        if n not in seen:
+                            seen.add(n)
+                            involved.append(x)
+        if involved:
             names = sorted({r["subject"] for r in involved})
             f = _finding("same_rank", "warning", involved,
                          f"{', '.join(names)}: each said to rank {value:g} in {metric} {year}, "
