@@ -233,6 +233,20 @@ def targets(facts: list[dict[str, Any]]) -> list[Finding]:
     for r in facts:
         if not r["is_target"] and r["year"] is not None:
             achieved[(_skey(r), r["metric"], family(r["kind"]))].append(r)
+    # an achieved figure is read against every target of its subject: its span and wording once
+    spans: dict[int, Optional[Span]] = {}
+    words_of: dict[int, str] = {}
+
+    def span(a: dict[str, Any]) -> Optional[Span]:
+        if id(a) not in spans:
+            spans[id(a)] = _span(a)
+        return spans[id(a)]
+
+    def figure(a: dict[str, Any]) -> str:
+        if id(a) not in words_of:
+            words_of[id(a)] = _figure(a)
+        return words_of[id(a)]
+
     out = []
     for t in facts:
         if not t["is_target"] or t["year"] is None:
@@ -242,12 +256,12 @@ def targets(facts: list[dict[str, Any]]) -> list[Finding]:
         if goal is None or not pool:
             continue
         latest = max(a["year"] for a in pool)
-        now = [a for a in pool if a["year"] == latest and _span(a) is not None]
+        now = [a for a in pool if a["year"] == latest and span(a) is not None]
         if not now:
             continue
-        met = [a for a in now if _span(a).within(goal)]
-        unmet = [a for a in now if not _span(a).meets(goal)]
-        figures = ", ".join(sorted({_figure(a) for a in now}))
+        met = [a for a in now if span(a).within(goal)]
+        unmet = [a for a in now if not span(a).meets(goal)]
+        figures = ", ".join(sorted({figure(a) for a in now}))
         # Figures that neither meet nor miss the goal ("top 15" against "top 10") decide nothing.
         if met and not unmet:
             status, severity = "met", "info"
