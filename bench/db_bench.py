@@ -29,7 +29,7 @@ from pathlib import Path
 from pipeline import store
 from pipeline.store import figures, reference_data
 from pipeline.research.query import FactQuery, build_sql
-from pipeline.research.search import search
+from pipeline.research.search import fts_query, search
 from pipeline.research.serve import SETTINGS, canned_queries
 from pipeline.factcheck import audit_queries
 from pipeline.factcheck.audit import RULES, audit
@@ -296,6 +296,21 @@ def run() -> list[str]:
     report("query --subject S --metric dti --kind rank", _time(conn, by_subject_metric, runs))
     report("search 'PROVINCE xep thu' (top 20)", _time(
         conn, lambda: search(db, f"{reference_data.fold(rng.choice(provinces))} xep thu", limit=20), runs))
+    # where search's time goes, and what a researcher's own SQL over every fact costs (the
+    # reason for sql_time_limit_ms): figures for the README, with no aim of their own
+    def fts(sql: str) -> float:
+        q = fts_query(f"{reference_data.fold(rng.choice(provinces))} xep thu")
+        samples = _time(conn, lambda: conn.execute(sql, [q]).fetchall(), runs)
+        return _ms(samples)[0] if samples else float("nan")
+    lines.append("search's parts, p50: counting the matches "
+                 f"{fts('SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?'):.1f} ms, ranking them "
+                 f"{fts('SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY bm25(documents_fts, 5.0, 1.0) LIMIT 20'):.1f} ms "
+                 f"(by FTS5's rank: {fts('SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT 20'):.1f} ms); "
+                 f"the evidence ranked {fts('SELECT rowid FROM facts_fts WHERE facts_fts MATCH ? ORDER BY bm25(facts_fts) LIMIT 20'):.1f} ms")
+    group_by = _time(conn, lambda: conn.execute(
+        "SELECT subject, metric, year, kind, count(*), avg(value) FROM facts GROUP BY 1, 2, 3, 4").fetchall(), 3)
+    lines.append(f"a researcher's own GROUP BY over every fact (subject, metric, year, kind): "
+                 f"{_ms(group_by)[0] / 1000:.1f} s")
     lines.append(f"within their aims: {len(met)} of {len(total)}"
                  + ("" if len(met) == len(total) else f" (not: {', '.join(n for n in total if n not in met)})"))
     return lines

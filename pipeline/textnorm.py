@@ -74,9 +74,8 @@ def fold(text: str) -> str:
 
 def phrase_alternation(phrases, space: str = r"\s+", special: dict[str, str] | None = None) -> str:
     """A regex matching any of `phrases` (a space in one matches `space`, a character of `special`
-    its regex), as a trie rather than a
-    flat alternation: each position branches on its next character instead of trying every
-    phrase in turn. Where phrases share a start the longest is tried first and a shorter one on
+    its regex), as a trie rather than a flat alternation: each position branches on its next
+    character instead of trying every phrase in turn. Where phrases share a start the longest is tried first and a shorter one on
     backtracking, as a flat alternation sorted longest first does."""
     special = special or {}
     trie: dict = {}

@@ -3,7 +3,7 @@ views.py; reference_data.py: provinces and metrics), documents with their facts 
 every captured version of them (revisions.py), and the sources they came from (sources.py).
 Below it nothing imports it: fetch, parse and extract hand it typed records."""
 from pipeline.store.db import DEFAULT_DB, connect, migrate, schema_version, split_statements, transaction
-from pipeline.store.figures import deferred as bulk_writes
+from pipeline.store.figures import bulk_writes
 from pipeline.store.documents import document_row, fact_rows, load_document, save_document
 from pipeline.store.revisions import (Saved, capture_known, refresh_revision, revision_fact_rows,
                                       save_capture)

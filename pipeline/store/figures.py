@@ -8,7 +8,7 @@ the imported official value (which then decides), a status, and the best source'
 Triggers (migration 6) only note which (subject, metric, year) changed in `figures_dirty`;
 `refresh` recomputes those questions inside the writer's transaction, just before it commits
 (`commit` below, used by every writer of the store), so the table is never seen stale. A bulk
-writer (ingest, reprocess, harvest, backfill) writes `with deferred(db):` instead: each document
+writer (ingest, reprocess, harvest, backfill) writes `with bulk_writes(db):` instead: each document
 still commits its facts and its dirty questions together, and the questions are recomputed
 once every DEFER_EVERY documents and at the end, so a question a thousand documents state is
 recomputed a few times, not a thousand; meanwhile a reader sees the figures of the last refresh.
@@ -265,7 +265,7 @@ _deferred: dict[int, int] = {}       # id of a connection writing in bulk → it
 
 def commit(conn) -> None:
     """Refresh the figures this transaction touched, then commit: one unit of work (inside
-    `deferred`, every DEFER_EVERY-th commit refreshes what the ones before it left dirty)."""
+    `bulk_writes`, every DEFER_EVERY-th commit refreshes what the ones before it left dirty)."""
     if id(conn) in _deferred:
         _deferred[id(conn)] += 1
         if _deferred[id(conn)] < DEFER_EVERY:
@@ -277,8 +277,8 @@ def commit(conn) -> None:
     conn.execute("COMMIT")
 
 
-class deferred:
-    """`with deferred(db):` many documents written, their figures recomputed in bulk (above)."""
+class bulk_writes:
+    """`with bulk_writes(db):` many documents written, their figures recomputed in bulk (above)."""
 
     def __init__(self, db):
         self.conn = db.conn
